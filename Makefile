@@ -1,0 +1,64 @@
+# make test: everything from a fresh machine (as root): toolchain, lab, lint, sanity, unit and lab tests.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+BUILD := $(CURDIR)/.build
+COLLECTIONS := $(BUILD)/collections
+COLLECTION_COPY := $(COLLECTIONS)/ansible_collections/selfhosted/genai
+# Collections Galaxy would provide, taken from the pinned Ansible community package on PyPI.
+ANSIBLE_PACKAGE := ansible==12.3.0
+GALAXY_COLLECTIONS := community/docker ansible/posix community/library_inventory_filtering_v1
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export GENAI_LAB_CACHE ?= /var/cache/genai-lab
+export PATH := $(BIN):$(PATH)
+
+.PHONY: test setup venv collections collection-copy lab lint sanity units lab-tests clean
+
+test: setup lint sanity units lab-tests
+	@echo "make test: all checks passed"
+
+setup: venv collections lab
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+collections: $(COLLECTIONS)/.installed collection-copy
+$(COLLECTIONS)/.installed: Makefile | venv
+	rm -rf $(COLLECTIONS) && mkdir -p $(BUILD)/downloads $(COLLECTIONS)
+	$(BIN)/pip download -q --no-deps -d $(BUILD)/downloads '$(ANSIBLE_PACKAGE)'
+	cd $(COLLECTIONS) && unzip -q $(BUILD)/downloads/ansible-*.whl $(foreach c,$(GALAXY_COLLECTIONS),'ansible_collections/$(c)/*')
+	touch $@
+
+# ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of the tracked tree.
+collection-copy: | $(COLLECTIONS)/.installed
+	rm -rf $(COLLECTION_COPY) && mkdir -p $(COLLECTION_COPY)
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(COLLECTION_COPY)
+
+lab:
+	tests/lab/lab up
+
+lint: | venv collections
+	ansible-lint
+
+sanity: collection-copy
+	pip_version=$$(grep -oP "pip='\K[0-9.]+" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
+	  mkdir -p ~/.ansible/test/cache; \
+	  cp tests/tools/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
+	cd $(COLLECTION_COPY) && ansible-test sanity --venv --python 3.11 --color no
+
+units: collection-copy
+	$(BIN)/pytest -q tests/lab/test_model_mirror.py
+	cd $(COLLECTION_COPY) && if [ -n "$$(find tests/unit -name 'test_*.py')" ]; then \
+	  ansible-test units --venv --python 3.11 --color no; fi
+
+lab-tests: | venv
+	$(BIN)/pytest -v -p no:cacheprovider tests/lab/test_smoke.py
+
+clean:
+	rm -rf $(BUILD) tests/output

@@ -1,0 +1,131 @@
+"""The lab works end to end: the real Ollama pulls the real model from the mirror and answers, and the real
+Open WebUI in front of it signs up an admin and answers a chat. Nothing here is mocked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+
+import requests
+
+from conftest import Lab, container_logs, published_url, wait_until
+from model_mirror import MirrorName
+
+PROMPT = "The capital of France is"
+REPORT = Path(os.environ.get("GENAI_LAB_REPORT", "tests/output/lab-smoke.json"))
+
+
+def record(key: str, value) -> None:
+    """Keeps what the models answered, for the people reading the test run."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report[key] = value
+    REPORT.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{key}: {value!r}")
+
+
+def start_ollama(lab: Lab, lab_network: str, start_container):
+    container = start_container(
+        lab.image("ollama"),
+        name=f"lab-ollama-{secrets.token_hex(4)}",
+        network=lab_network,
+        ports={"11434/tcp": ("127.0.0.1", None)},
+    )
+    url = published_url(container, "11434/tcp")
+    wait_until(
+        lambda: requests.get(f"{url}/api/version", timeout=2).ok,
+        60,
+        "Ollama",
+        lambda: container_logs(container),
+    )
+    return container, url
+
+
+def pull_from_mirror(url: str, model: str) -> list[dict]:
+    response = requests.post(f"{url}/api/pull", json={"model": model, "insecure": True}, stream=True, timeout=600)
+    response.raise_for_status()
+    events = [json.loads(line) for line in response.iter_lines() if line]
+    assert "error" not in events[-1], events[-1]
+    assert events[-1] == {"status": "success"}, events[-3:]
+    return events
+
+
+def test_ollama_pulls_from_mirror_and_answers(lab: Lab, lab_network, start_container):
+    container, url = start_ollama(lab, lab_network, start_container)
+    model = lab.mirror_model
+
+    events = pull_from_mirror(url, model)
+    statuses = [event["status"] for event in events]
+    assert statuses[0] == "pulling manifest"
+    assert "verifying sha256 digest" in statuses
+
+    tags = requests.get(f"{url}/api/tags", timeout=10).json()["models"]
+    pulled = {entry["name"]: entry for entry in tags}
+    assert model in pulled, sorted(pulled)
+    manifest_file = MirrorName.parse(lab.description["model"]["path"]).manifest_path(Path(lab.description["mirror"]["root"]))
+    assert pulled[model]["digest"] == hashlib.sha256(manifest_file.read_bytes()).hexdigest()
+
+    answer = requests.post(
+        f"{url}/api/generate",
+        json={"model": model, "prompt": PROMPT, "stream": False},
+        timeout=300,
+    ).json()
+    record("ollama_generate", answer.get("response"))
+    assert "Paris" in answer["response"], answer
+
+
+def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_network, start_container):
+    ollama, ollama_url = start_ollama(lab, lab_network, start_container)
+    model = lab.mirror_model
+    pull_from_mirror(ollama_url, model)
+
+    webui = start_container(
+        lab.image("open_webui"),
+        name=f"lab-open-webui-{secrets.token_hex(4)}",
+        network=lab_network,
+        ports={"8080/tcp": ("127.0.0.1", None)},
+        environment={
+            "OLLAMA_BASE_URL": f"http://{ollama.name}:11434",
+            "WEBUI_SECRET_KEY": secrets.token_urlsafe(32),
+            "ENABLE_OPENAI_API": "false",
+        },
+    )
+    url = published_url(webui, "8080/tcp")
+    startup = wait_until(
+        lambda: requests.get(f"{url}/health", timeout=2).ok,
+        180,
+        "Open WebUI",
+        lambda: container_logs(webui),
+    )
+    record("open_webui_startup_seconds", round(startup, 1))
+
+    admin = {"name": "Lab Admin", "email": "admin@example.com", "password": secrets.token_urlsafe(16)}
+    signup = requests.post(f"{url}/api/v1/auths/signup", json=admin, timeout=30)
+    assert signup.status_code == 200, signup.text
+    assert signup.json()["role"] == "admin"
+    token = signup.json()["token"]
+
+    second = requests.post(
+        f"{url}/api/v1/auths/signup",
+        json={"name": "Second", "email": "second@example.com", "password": secrets.token_urlsafe(16)},
+        timeout=30,
+    )
+    assert second.status_code == 403, (second.status_code, second.text)
+
+    headers = {"Authorization": f"Bearer {token}"}
+    models = requests.get(f"{url}/api/models", headers=headers, timeout=60).json()["data"]
+    assert model in [entry["id"] for entry in models], models
+
+    chat = requests.post(
+        f"{url}/api/chat/completions",
+        headers=headers,
+        json={"model": model, "messages": [{"role": "user", "content": PROMPT}], "stream": False},
+        timeout=300,
+    )
+    assert chat.status_code == 200, chat.text
+    content = chat.json()["choices"][0]["message"]["content"]
+    record("open_webui_chat", content)
+    assert "Paris" in content, chat.json()
