@@ -17,7 +17,8 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: test setup venv collections collection-copy lab lint sanity units lab-tests clean
 
-test: setup lint sanity units lab-tests
+# Cheap checks first, so a lint error shows before the lab's first (long) build.
+test: venv collections lint sanity units lab lab-tests
 	@echo "make test: all checks passed"
 
 setup: venv collections lab
@@ -35,16 +36,18 @@ $(COLLECTIONS)/.installed: Makefile | venv
 	cd $(COLLECTIONS) && unzip -q $(BUILD)/downloads/ansible-*.whl $(foreach c,$(GALAXY_COLLECTIONS),'ansible_collections/$(c)/*')
 	touch $@
 
-# ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of the tracked tree.
+# ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of the tracked tree,
+# made a git repository of its own because ansible-test lists files with git, and .build/ is ignored here.
 collection-copy: | $(COLLECTIONS)/.installed
 	rm -rf $(COLLECTION_COPY) && mkdir -p $(COLLECTION_COPY)
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(COLLECTION_COPY)
+	cd $(COLLECTION_COPY) && git init -q && git add -A
 
 lab:
 	tests/lab/lab up
 
 lint: | venv collections
-	ansible-lint
+	ansible-lint --nocolor
 
 sanity: collection-copy
 	pip_version=$$(grep -oP "pip='\K[0-9.]+" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \

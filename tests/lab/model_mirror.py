@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Lays out models the way Ollama's registry serves them, for a static web server (the lab's nginx).
 
 Files under ROOT:
@@ -42,7 +41,7 @@ class MirrorName:
     @classmethod
     def parse(cls, name: str) -> MirrorName:
         """Parses 'namespace/model:tag' (tag defaults to 'latest'); the mirror's host is not part of it."""
-        path, _, tag = name.partition(":")
+        path, _colon, tag = name.partition(":")
         parts = path.split("/")
         if len(parts) != 2:
             raise ValueError(f"{name!r}: expected namespace/model[:tag], for example library/gemma3:270m")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import secrets
+import subprocess
 from pathlib import Path
 
 import requests
@@ -129,3 +130,20 @@ def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_networ
     content = chat.json()["choices"][0]["message"]["content"]
     record("open_webui_chat", content)
     assert "Paris" in content, chat.json()
+
+
+def test_export_writes_a_loadable_archive_once(lab: Lab, docker_client, tmp_path):
+    image = lab.image("model_mirror")
+    lab_script = Path(__file__).with_name("lab")
+    first = subprocess.run([lab_script, "export", tmp_path, image], capture_output=True, text=True, check=True)
+    archive = tmp_path / (image.replace("/", "_").replace(":", "_") + ".tar")
+    assert "saving" in first.stderr, first.stderr
+    modified = archive.stat().st_mtime_ns
+
+    second = subprocess.run([lab_script, "export", tmp_path, image], capture_output=True, text=True, check=True)
+    assert "up to date" in second.stderr, second.stderr
+    assert archive.stat().st_mtime_ns == modified
+
+    with archive.open("rb") as handle:
+        loaded = docker_client.images.load(handle.read())
+    assert [entry.id for entry in loaded] == [docker_client.images.get(image).id]
