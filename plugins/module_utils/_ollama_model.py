@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.genai contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# This module_utils is PRIVATE: it may change without notice. Only this collection's modules use it.
+
+"""What ollama_model decides, as pure functions: which action a state needs, and whether a created model
+already has exactly the wanted customisation. No I/O here, so every rule has a unit test."""
+
+from __future__ import annotations
+
+import json
+import re
+
+# Actions, in the words the module reports.
+NOTHING = "none"
+PULL = "pull"
+DELETE = "delete"
+CREATE = "create"
+
+_BLOB_DIGEST = re.compile(r"sha256[-:]([0-9a-f]{64})")
+
+
+def plan_registry_model(state: str, local_digest: str | None, remote_digest: str | None = None) -> str:
+    """The action for a model that comes from a registry.
+
+    local_digest: the digest Ollama lists for the model, None when it is not there.
+    remote_digest: the registry manifest's digest; only state=latest with the model present needs it.
+    """
+    if state == "absent":
+        return DELETE if local_digest is not None else NOTHING
+    if local_digest is None:
+        return PULL
+    if state == "present":
+        return NOTHING
+    if state == "latest":
+        if remote_digest is None:
+            raise ValueError("state=latest with the model present needs the registry's digest")
+        return NOTHING if remote_digest == local_digest else PULL
+    raise ValueError(f"unknown state {state!r}")
+
+
+def _canonical_scalar(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(float(value))
+    text = str(value)
+    try:
+        number = float(text)
+    except ValueError:
+        lowered = text.lower()
+        return lowered if lowered in ("true", "false") else text
+    return repr(number)
+
+
+def normalise_parameters(parameters: dict | None) -> dict:
+    """{name: [canonical values]} so that 0, 0.0 and "0" compare equal, and a lone stop equals a list of one."""
+    result = {}
+    for key, value in (parameters or {}).items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        result[str(key)] = [_canonical_scalar(item) for item in values]
+    return result
+
+
+def parse_parameters_text(text: str | None) -> dict:
+    """Parses the 'parameters' text of /api/show ("name   value" lines; strings quoted; repeated names)."""
+    parsed: dict = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, _sep, raw = line.partition(" ")
+        raw = raw.strip()
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = raw[1:-1]
+        else:
+            value = raw
+        parsed.setdefault(key, []).append(value)
+    return {key: values if len(values) > 1 else values[0] for key, values in parsed.items()}
+
+
+def model_blob_digest(show: dict | None) -> str | None:
+    """The sha256 of the model's weights blob, read from the FROM line of /api/show's modelfile."""
+    if not show:
+        return None
+    for line in (show.get("modelfile") or "").splitlines():
+        if line.startswith("FROM "):
+            match = _BLOB_DIGEST.search(line)
+            if match:
+                return "sha256:" + match.group(1)
+    return None
+
+
+def customisation_of(show: dict | None) -> dict:
+    """The parts of an existing model that ollama_model manages, in comparable form."""
+    show = show or {}
+    return {
+        "weights": model_blob_digest(show),
+        "system": show.get("system") or "",
+        "template": show.get("template") or "",
+        "parameters": normalise_parameters(parse_parameters_text(show.get("parameters"))),
+        "messages": [{"role": m.get("role"), "content": m.get("content")} for m in show.get("messages") or []],
+    }
+
+
+def expected_customisation(wanted: dict, base: dict | None = None, weights: str | None = None) -> dict:
+    """What a model created from `wanted` will show.
+
+    base: customisation_of() the `from` model: Ollama starts from its template, system, messages and
+    parameters, and the wanted parameters override it name by name.
+    weights: the GGUF's digest when the model is created from a file. Ollama may derive a template and its
+    stop parameters from the GGUF's metadata, so then the template is compared only when given, and only
+    the parameters given are compared.
+    """
+    start = base or {"system": "", "template": None, "parameters": {}, "messages": []}
+    parameters = dict(start["parameters"])
+    parameters.update(normalise_parameters(wanted.get("parameters")))
+    return {
+        "weights": weights if weights is not None else start.get("weights"),
+        "system": wanted["system"] if wanted.get("system") is not None else start["system"],
+        "template": wanted["template"] if wanted.get("template") is not None else start["template"],
+        "parameters": parameters,
+        "messages": wanted["messages"] if wanted.get("messages") is not None else start["messages"],
+        "only_given_parameters": base is None,
+    }
+
+
+def customisation_differences(expected: dict, current: dict) -> list:
+    """Names of the managed parts that differ; a None in `expected` means 'not managed'."""
+    differences = []
+    for key in ("weights", "system", "template", "messages"):
+        if expected[key] is not None and current.get(key) != expected[key]:
+            differences.append(key)
+    current_parameters = current.get("parameters") or {}
+    if expected["only_given_parameters"]:
+        current_parameters = {key: current_parameters.get(key) for key in expected["parameters"]}
+    if current_parameters != expected["parameters"]:
+        differences.append("parameters")
+    return differences
+
+
+def create_request(name: str, wanted: dict, weights: str | None = None, file_name: str = "model.gguf") -> dict:
+    """The /api/create body for a model from another model (wanted['from']) or from an uploaded GGUF blob."""
+    request: dict = {"model": name}
+    if weights is not None:
+        request["files"] = {file_name: weights}
+    else:
+        request["from"] = wanted["from"]
+    for key in ("system", "template", "parameters", "messages"):
+        if wanted.get(key) is not None:
+            request[key] = wanted[key]
+    return request
+
+
+def summarise_pull(events: list) -> int:
+    """Bytes this pull transferred: per layer, how far 'completed' moved (a cached layer moves 0)."""
+    first: dict = {}
+    last: dict = {}
+    for event in events:
+        digest = event.get("digest")
+        if not digest or "completed" not in event:
+            continue
+        first.setdefault(digest, event["completed"])
+        last[digest] = event["completed"]
+    return sum(max(0, last[digest] - first[digest]) for digest in last)

@@ -1,0 +1,524 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.genai contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ollama_model
+short_description: Pull, update, remove, import and customise Ollama models through the HTTP API
+version_added: 0.1.0
+description:
+  - Makes one Ollama model exist as wanted, through the Ollama HTTP API, and changes nothing when it already does.
+  - "Models from a registry: O(state=present) pulls only a missing model and then never asks the registry again;
+    O(state=latest) compares the registry's manifest digest with the local one and downloads only when they differ;
+    O(state=absent) deletes."
+  - "Models built here: from a GGUF file on the managed host (O(source)), uploaded only when Ollama lacks the blob;
+    or from another model (O(from)) with a system prompt, template, parameters and messages. The model is (re)created
+    only when what Ollama shows differs from what is asked."
+  - Names follow Ollama's rules and defaults (V(registry.ollama.ai), V(library), V(latest)) and compare without
+    regard to case, so V(gemma3), V(gemma3:latest) and V(registry.ollama.ai/library/gemma3:latest) are one model.
+    An invalid name is refused before any request.
+author:
+  - selfhosted.genai contributors
+extends_documentation_fragment:
+  - selfhosted.genai._ollama
+attributes:
+  check_mode:
+    support: full
+    description: Predicts the action; for a pull it asks the registry whether the tag exists but downloads nothing.
+  diff_mode:
+    support: full
+    description: Shows the model's digest, or for a created model its weights, system, template, parameters and messages.
+  idempotent:
+    support: full
+options:
+  name:
+    description:
+      - The model, as V([[host/]namespace/]model[:tag]).
+      - For a model from a plain-HTTP registry, set O(insecure=true).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) makes sure the model exists; a model that exists is left as it is.
+      - V(latest) also updates a model from a registry when the registry has a newer manifest for its tag.
+        Only for models from a registry (neither O(source) nor O(from)).
+      - V(absent) deletes the model.
+    type: str
+    choices: [present, latest, absent]
+    default: present
+  insecure:
+    description:
+      - Allow a registry over plain HTTP (an internal mirror, for example).
+    type: bool
+    default: false
+  source:
+    description:
+      - Path of a GGUF file on the managed host to create the model from.
+      - The file is uploaded only when Ollama does not already have a blob with its sha256.
+    type: path
+  from:
+    description:
+      - The model to build O(name) from; it must already exist in Ollama.
+      - Template, system prompt and messages not given are inherited from it; O(parameters) override its
+        parameters one by one.
+    type: str
+  system:
+    description:
+      - The system prompt. Needs O(source) or O(from).
+    type: str
+  template:
+    description:
+      - The prompt template (Go template syntax, as in a Modelfile). Needs O(source) or O(from).
+    type: str
+  parameters:
+    description:
+      - Model parameters such as V(temperature), V(num_ctx) or V(stop) (a list for several values).
+        Needs O(source) or O(from).
+      - For a model from O(source), only the parameters given here are compared; Ollama may add stop words it
+        derives from the GGUF.
+    type: dict
+  messages:
+    description:
+      - A conversation the model starts from. Needs O(source) or O(from).
+    type: list
+    elements: dict
+    suboptions:
+      role:
+        description: Who speaks.
+        type: str
+        choices: [system, user, assistant]
+        required: true
+      content:
+        description: What is said.
+        type: str
+        required: true
+  retries:
+    description:
+      - How many times to retry a pull or an upload after a transient failure (connection lost, Ollama
+        restarting). Ollama resumes a partial download where it stopped.
+    type: int
+    default: 3
+  stream_timeout:
+    description:
+      - Seconds to wait for the next progress message of a pull or a create, or for an upload to progress.
+        Checking the digest of a large model can take minutes without a message.
+    type: int
+    default: 900
+seealso:
+  - module: selfhosted.genai.ollama_model_info
+  - name: Ollama API
+    description: The HTTP API this module uses.
+    link: https://github.com/ollama/ollama/blob/main/docs/api.md
+"""
+
+EXAMPLES = r"""
+- name: Pull a model once (no registry request when it is already there)
+  selfhosted.genai.ollama_model:
+    name: gemma3:270m
+
+- name: Keep a model up to date with its registry tag
+  selfhosted.genai.ollama_model:
+    name: llama3.2:3b
+    state: latest
+
+- name: Pull from an internal plain-HTTP mirror
+  selfhosted.genai.ollama_model:
+    name: mirror.example.internal:5000/library/gemma3:270m
+    insecure: true
+
+- name: Import a GGUF file from the managed host
+  selfhosted.genai.ollama_model:
+    name: acme/support-bot:v1
+    source: /srv/models/support-bot-q4_k_m.gguf
+    template: "{{ .System }} {{ .Prompt }}"
+
+- name: A customised model on top of a pulled one
+  selfhosted.genai.ollama_model:
+    name: terse-assistant
+    from: gemma3:270m
+    system: You answer in one short sentence.
+    parameters:
+      temperature: 0.2
+      num_ctx: 8192
+      stop: ["<end_of_turn>"]
+
+- name: Remove a model
+  selfhosted.genai.ollama_model:
+    name: gemma3:270m
+    state: absent
+
+- name: Talk to an Ollama API that is not on this host's loopback, for the whole play
+  hosts: gpu_nodes
+  module_defaults:
+    group/selfhosted.genai.ollama:
+      ollama_url: http://10.0.0.5:11434
+  tasks:
+    - name: Pull the model on every node
+      selfhosted.genai.ollama_model:
+        name: gemma3:270m
+"""
+
+RETURN = r"""
+action:
+  description: What the module did (or, in check mode, would do).
+  returned: always
+  type: str
+  choices: [none, pull, create, delete]
+  sample: pull
+model:
+  description: The model as Ollama lists it after the run; empty when it does not exist.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: The name as Ollama lists it (default host and namespace left out).
+      type: str
+      sample: gemma3:270m
+    digest:
+      description: sha256 of the model's manifest.
+      type: str
+      sample: 9a754356e7c923ad4d9302d4ba4f4e27996a22221aa163269a860c684192eb36
+    size:
+      description: Bytes on disk.
+      type: int
+      sample: 253113526
+    modified_at:
+      description: When Ollama last wrote the model.
+      type: str
+      sample: "2026-11-25T15:46:01.161907547Z"
+    details:
+      description: Format, family, parameter size and quantization, as Ollama reports them.
+      type: dict
+      sample: {"format": "gguf", "family": "gemma3", "quantization_level": "Q4_K_M"}
+  sample: {"name": "gemma3:270m", "digest": "9a75...eb36", "size": 253113526}
+pull:
+  description: Transfer figures of a pull this run made.
+  returned: when the module pulled
+  type: dict
+  contains:
+    bytes:
+      description: Bytes downloaded (layers Ollama already had count 0).
+      type: int
+      sample: 253113024
+    seconds:
+      description: Wall time of the pull, verification included.
+      type: float
+      sample: 4.2
+    bytes_per_second:
+      description: bytes / seconds.
+      type: float
+      sample: 60265005.7
+    attempts:
+      description: 1, plus the retries that were needed.
+      type: int
+      sample: 1
+  sample: {"bytes": 253113024, "seconds": 4.2, "bytes_per_second": 60265005.7, "attempts": 1}
+upload:
+  description: Figures of a GGUF upload this run made.
+  returned: when the module uploaded O(source)
+  type: dict
+  contains:
+    bytes:
+      description: Bytes uploaded.
+      type: int
+      sample: 253113024
+    seconds:
+      description: Wall time of the upload.
+      type: float
+      sample: 0.9
+  sample: {"bytes": 253113024, "seconds": 0.9}
+differences:
+  description: For a created model, the managed parts that differed before the run.
+  returned: when O(source) or O(from) is set and the model existed
+  type: list
+  elements: str
+  sample: [system, parameters]
+diff:
+  description: The model before and after, as in C(--diff).
+  returned: always
+  type: dict
+  sample: {"before": {"state": "absent"}, "after": {"state": "present", "digest": "9a75...eb36"}}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_client import (
+    OllamaClient,
+    OllamaError,
+    OllamaNotFound,
+    Stopwatch,
+    connection_argument_spec,
+    sha256_of_file,
+    with_retries,
+)
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model import (
+    CREATE,
+    DELETE,
+    NOTHING,
+    PULL,
+    create_request,
+    customisation_differences,
+    customisation_of,
+    expected_customisation,
+    plan_registry_model,
+    summarise_pull,
+)
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import InvalidModelName, ModelName
+
+CUSTOMISATIONS = ("system", "template", "parameters", "messages")
+
+
+def argument_spec() -> dict:
+    spec = connection_argument_spec()
+    spec.update(
+        name={"type": "str", "required": True},
+        state={"type": "str", "default": "present", "choices": ["present", "latest", "absent"]},
+        insecure={"type": "bool", "default": False},
+        source={"type": "path"},
+        system={"type": "str"},
+        template={"type": "str"},
+        parameters={"type": "dict"},
+        messages={
+            "type": "list",
+            "elements": "dict",
+            "options": {
+                "role": {"type": "str", "required": True, "choices": ["system", "user", "assistant"]},
+                "content": {"type": "str", "required": True},
+            },
+        },
+        retries={"type": "int", "default": 3},
+        stream_timeout={"type": "int", "default": 900},
+    )
+    spec["from"] = {"type": "str"}
+    return spec
+
+
+class ModelManager:
+    def __init__(self, module: AnsibleModule, client: OllamaClient, name: ModelName) -> None:
+        self.module = module
+        self.client = client
+        self.name = name
+        self.params = module.params
+        self.result: dict = {"changed": False, "action": NOTHING, "model": {}}
+
+    # --- shared ------------------------------------------------------------------------------------
+
+    def find(self) -> dict | None:
+        for entry in self.client.list_models():
+            try:
+                if ModelName.parse(entry.get("name", "")) == self.name:
+                    return entry
+            except InvalidModelName:
+                continue
+        return None
+
+    @staticmethod
+    def describe(entry: dict | None) -> dict:
+        if not entry:
+            return {}
+        return {key: entry.get(key) for key in ("name", "digest", "size", "modified_at", "details")}
+
+    def retrying(self, operation):
+        return with_retries(
+            operation,
+            self.params["retries"],
+            on_retry=lambda attempt, exc: self.module.warn(f"retry {attempt} of {self.params['retries']} after: {exc}"),
+        )
+
+    def finish(self, action: str, before: dict, after: dict, entry: dict | None) -> dict:
+        self.result.update(action=action, changed=action != NOTHING, model=self.describe(entry))
+        self.result["diff"] = {"before": before, "after": after}
+        return self.result
+
+    # --- registry models ---------------------------------------------------------------------------
+
+    def registry_digest(self) -> str:
+        url = self.name.manifest_url(self.params["insecure"])
+        try:
+            return self.client.registry_manifest_digest(url)
+        except OllamaNotFound as exc:
+            raise OllamaError(
+                f"model '{self.params['name']}' not found: {exc}. Check the name and tag, and that the registry has it."
+            ) from exc
+
+    def pull(self) -> dict:
+        events: list = []
+        attempts = {"count": 0}
+
+        def attempt() -> None:
+            attempts["count"] += 1
+            last_log = 0.0
+            watch = Stopwatch()
+            for event in self.client.pull(self.name.full, self.params["insecure"], timeout=self.params["stream_timeout"]):
+                events.append(event)
+                if watch.seconds - last_log >= 30:
+                    last_log = watch.seconds
+                    self.module.log(f"ollama_model: pulling {self.name.shortest}: {event.get('status')} {event.get('completed', '')}/{event.get('total', '')}")
+
+        watch = Stopwatch()
+        try:
+            self.retrying(attempt)
+        except OllamaError as exc:
+            if "file does not exist" in str(exc) or "not found" in str(exc):
+                raise OllamaError(f"{exc}. Is '{self.params['name']}' spelled right, and does the registry have that tag?") from exc
+            raise
+        seconds = watch.seconds
+        transferred = summarise_pull(events)
+        return {
+            "bytes": transferred,
+            "seconds": seconds,
+            "bytes_per_second": round(transferred / seconds, 1) if seconds else 0.0,
+            "attempts": attempts["count"],
+        }
+
+    def registry_model(self) -> dict:
+        state = self.params["state"]
+        entry = self.find()
+        local = entry.get("digest") if entry else None
+        before = {"name": self.name.shortest, "state": "present", "digest": local} if entry else {"name": self.name.shortest, "state": "absent"}
+        remote = self.registry_digest() if state == "latest" and entry else None
+        action = plan_registry_model(state, local, remote)
+
+        if action == NOTHING:
+            return self.finish(NOTHING, before, before, entry)
+        if action == DELETE:
+            after = {"name": self.name.shortest, "state": "absent"}
+            if not self.module.check_mode:
+                self.client.delete(entry["name"])
+            return self.finish(DELETE, before, after, None)
+
+        # PULL
+        if self.module.check_mode:
+            remote = remote or self.registry_digest()
+            return self.finish(PULL, before, {"name": self.name.shortest, "state": "present", "digest": remote}, entry)
+        self.result["pull"] = self.pull()
+        entry = self.find()
+        if entry is None:
+            raise OllamaError(f"Ollama reported a successful pull of '{self.params['name']}' but does not list the model")
+        after = {"name": self.name.shortest, "state": "present", "digest": entry.get("digest")}
+        # A pull that found nothing new (the tag moved back, or another client updated first) changes nothing.
+        return self.finish(PULL if after["digest"] != local else NOTHING, before, after, entry)
+
+    # --- created models ----------------------------------------------------------------------------
+
+    def wanted(self) -> dict:
+        wanted = {key: self.params[key] for key in CUSTOMISATIONS}
+        wanted["from"] = self.params["from"]
+        if wanted["messages"] is not None:
+            wanted["messages"] = [{"role": m["role"], "content": m["content"]} for m in wanted["messages"]]
+        return wanted
+
+    def source_weights(self) -> str:
+        source = self.params["source"]
+        if not os.path.isfile(source):
+            raise OllamaError(f"source '{source}' is not a file on the managed host: give the path of a GGUF model file")
+        with open(source, "rb") as handle:
+            magic = handle.read(4)
+        if magic != b"GGUF":
+            raise OllamaError(f"source '{source}' is not a GGUF file (it does not start with 'GGUF'); convert it to GGUF first")
+        return "sha256:" + sha256_of_file(source)
+
+    def created_model(self) -> dict:
+        wanted = self.wanted()
+        weights = None
+        base = None
+        if self.params["source"]:
+            weights = self.source_weights()
+        else:
+            base_name = self.params["from"]
+            try:
+                ModelName.parse(base_name)
+            except InvalidModelName as exc:
+                raise OllamaError(f"from: {exc}") from exc
+            base_show = self.client.show(base_name)
+            if base_show is None:
+                raise OllamaError(
+                    f"the base model '{base_name}' (from) does not exist in Ollama: pull or create it first,"
+                    f" for example with selfhosted.genai.ollama_model name={base_name}"
+                )
+            base = customisation_of(base_show)
+        expected = expected_customisation(wanted, base, weights)
+
+        entry = self.find()
+        current = customisation_of(self.client.show(entry["name"])) if entry else None
+        visible = ("weights", "system", "template", "parameters", "messages")
+        before = {"name": self.name.shortest, "state": "absent"}
+        if current is not None:
+            before = dict({"name": self.name.shortest, "state": "present"}, **{key: current[key] for key in visible})
+        after = dict({"name": self.name.shortest, "state": "present"}, **{key: expected[key] for key in visible})
+        if current is not None:
+            if expected["template"] is None:
+                after["template"] = current["template"]
+            if expected["only_given_parameters"]:
+                after["parameters"] = dict(current["parameters"], **expected["parameters"])
+            differences = customisation_differences(expected, current)
+            self.result["differences"] = differences
+            if not differences:
+                return self.finish(NOTHING, before, before, entry)
+        if self.module.check_mode:
+            return self.finish(CREATE, before, after, entry)
+
+        if weights is not None and not self.client.has_blob(weights):
+            watch = Stopwatch()
+            self.retrying(lambda: self.client.push_blob(weights, self.params["source"], timeout=self.params["stream_timeout"]))
+            self.result["upload"] = {"bytes": os.path.getsize(self.params["source"]), "seconds": watch.seconds}
+        request = create_request(self.name.shortest, wanted, weights, os.path.basename(self.params["source"] or "model.gguf"))
+        for _event in self.client.create(request, timeout=self.params["stream_timeout"]):
+            pass
+        entry = self.find()
+        if entry is None:
+            raise OllamaError(f"Ollama reported creating '{self.params['name']}' but does not list the model")
+        created = customisation_of(self.client.show(entry["name"]))
+        left = customisation_differences(expected, created)
+        if left:
+            self.module.warn(f"created {entry['name']}, but Ollama shows {', '.join(left)} differently than asked; the next run will report a change")
+        return self.finish(CREATE, before, after, entry)
+
+
+def validate(module: AnsibleModule) -> ModelName:
+    params = module.params
+    try:
+        name = ModelName.parse(params["name"])
+    except InvalidModelName as exc:
+        module.fail_json(msg=str(exc))
+    creating = params["source"] is not None or params["from"] is not None
+    if params["state"] == "latest" and creating:
+        module.fail_json(msg="state=latest is for models pulled from a registry; a model built with source or from is kept with state=present")
+    if not creating and params["state"] != "absent":
+        given = [key for key in CUSTOMISATIONS if params[key] is not None]
+        if given:
+            module.fail_json(msg=f"{', '.join(given)} need 'from' (a model to build on) or 'source' (a GGUF file)")
+    for key in ("timeout", "stream_timeout"):
+        if params[key] <= 0:
+            module.fail_json(msg=f"{key} must be a positive number of seconds, not {params[key]}")
+    if params["retries"] < 0:
+        module.fail_json(msg=f"retries must be 0 or more, not {params['retries']}")
+    return name
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        mutually_exclusive=[("source", "from")],
+    )
+    name = validate(module)
+    manager = ModelManager(module, OllamaClient.from_module(module), name)
+    try:
+        if module.params["state"] == "absent" or (module.params["source"] is None and module.params["from"] is None):
+            result = manager.registry_model()
+        else:
+            result = manager.created_model()
+    except OllamaError as exc:
+        module.fail_json(msg=str(exc), **{key: value for key, value in manager.result.items() if key not in ("changed", "diff")})
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

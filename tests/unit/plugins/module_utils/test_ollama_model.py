@@ -1,0 +1,179 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.selfhosted.genai.plugins.module_utils import _ollama_model as logic
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model import (
+    CREATE,
+    DELETE,
+    NOTHING,
+    PULL,
+)
+
+OLD = "1" * 64
+NEW = "2" * 64
+
+
+# state x (missing, present and current, present and outdated) -> action. Check mode takes the same
+# decision (the module only skips the call), so one table serves both.
+@pytest.mark.parametrize(
+    ("state", "local", "remote", "action"),
+    [
+        ("present", None, None, PULL),
+        ("present", OLD, None, NOTHING),
+        ("latest", None, None, PULL),
+        ("latest", OLD, OLD, NOTHING),
+        ("latest", OLD, NEW, PULL),
+        ("absent", None, None, NOTHING),
+        ("absent", OLD, None, DELETE),
+    ],
+)
+def test_registry_decision_table(state, local, remote, action):
+    assert logic.plan_registry_model(state, local, remote) == action
+
+
+def test_present_never_needs_the_registry_for_an_existing_model():
+    # remote=None would raise for 'latest'; for 'present' it must not even be consulted.
+    assert logic.plan_registry_model("present", OLD, None) == NOTHING
+
+
+def test_latest_refuses_to_decide_without_the_registry_digest():
+    with pytest.raises(ValueError, match="needs the registry's digest"):
+        logic.plan_registry_model("latest", OLD, None)
+
+
+def test_unknown_state_is_an_error():
+    with pytest.raises(ValueError, match="unknown state"):
+        logic.plan_registry_model("installed", OLD, None)
+
+
+SHOW_TEXT = 'num_ctx                        8192\nstop                           "<end_of_turn>"\nstop                           "\\n"\ntemperature                    0.2\npenalize_newline               true'
+
+
+def test_parameters_text_of_api_show_is_parsed():
+    assert logic.parse_parameters_text(SHOW_TEXT) == {
+        "num_ctx": "8192",
+        "stop": ["<end_of_turn>", "\n"],
+        "temperature": "0.2",
+        "penalize_newline": "true",
+    }
+    assert logic.parse_parameters_text("") == {}
+    assert logic.parse_parameters_text(None) == {}
+
+
+def test_normalised_parameters_compare_by_value_not_spelling():
+    from_show = logic.normalise_parameters(logic.parse_parameters_text(SHOW_TEXT))
+    from_task = logic.normalise_parameters(
+        {"num_ctx": 8192, "stop": ["<end_of_turn>", "\n"], "temperature": 0.2, "penalize_newline": True}
+    )
+    assert from_show == from_task
+    assert logic.normalise_parameters({"stop": "x"}) == {"stop": ["x"]}
+    assert logic.normalise_parameters({"temperature": 0}) == logic.normalise_parameters({"temperature": "0.0"})
+    assert logic.normalise_parameters({"temperature": 0.1}) != logic.normalise_parameters({"temperature": 0.2})
+
+
+def test_model_blob_digest_comes_from_the_from_line():
+    show = {"modelfile": "# comment\nFROM /root/.ollama/models/blobs/sha256-" + OLD + "\nTEMPLATE x\n"}
+    assert logic.model_blob_digest(show) == "sha256:" + OLD
+    assert logic.model_blob_digest({"modelfile": "FROM gemma3:270m\n"}) is None
+    assert logic.model_blob_digest(None) is None
+
+
+def show(system="", template="T", parameters="", messages=None, weights=OLD):
+    return {
+        "modelfile": f"FROM /models/blobs/sha256-{weights}\n",
+        "system": system,
+        "template": template,
+        "parameters": parameters,
+        "messages": messages or [],
+    }
+
+
+BASE = logic.customisation_of(show(template="base template", parameters="num_predict 32\ntemperature 0"))
+
+
+def test_a_model_from_another_inherits_and_overrides_by_name():
+    expected = logic.expected_customisation({"system": "Be terse.", "parameters": {"temperature": 0.7}}, base=BASE)
+    assert expected["template"] == "base template"
+    assert expected["system"] == "Be terse."
+    assert expected["weights"] == "sha256:" + OLD
+    assert expected["parameters"] == {"num_predict": ["32.0"], "temperature": ["0.7"]}
+
+
+def test_model_with_exactly_the_wanted_values_needs_no_change():
+    wanted = {"system": "Be terse.", "parameters": {"temperature": 0.7}, "messages": [{"role": "user", "content": "hi"}]}
+    current = logic.customisation_of(
+        show(
+            system="Be terse.",
+            template="base template",
+            parameters="num_predict 32\ntemperature 0.7",
+            messages=[{"role": "user", "content": "hi", "images": None}],
+        )
+    )
+    assert logic.customisation_differences(logic.expected_customisation(wanted, base=BASE), current) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "part"),
+    [
+        ({"system": "Be verbose."}, "system"),
+        ({"template": "other"}, "template"),
+        ({"parameters": {"temperature": 0.9}}, "parameters"),
+        ({"messages": []}, "messages"),
+    ],
+)
+def test_each_changed_part_is_named(change, part):
+    wanted = {"system": "Be terse.", "parameters": {"temperature": 0.7}, "messages": [{"role": "user", "content": "hi"}]}
+    current = logic.customisation_of(
+        show(system="Be terse.", template="base template", parameters="num_predict 32\ntemperature 0.7",
+             messages=[{"role": "user", "content": "hi"}])
+    )
+    wanted.update(change)
+    assert logic.customisation_differences(logic.expected_customisation(wanted, base=BASE), current) == [part]
+
+
+def test_new_weights_in_the_base_make_a_difference():
+    current = logic.customisation_of(show(template="base template", parameters="num_predict 32\ntemperature 0"))
+    newer_base = dict(BASE, weights="sha256:" + NEW)
+    assert logic.customisation_differences(logic.expected_customisation({}, base=newer_base), current) == ["weights"]
+
+
+def test_gguf_import_compares_only_what_was_given():
+    # Ollama derived a template and a stop word from the GGUF; neither was asked for.
+    current = logic.customisation_of(show(template="derived", parameters='stop "<eos>"\ntemperature 0'))
+    same = logic.expected_customisation({"parameters": {"temperature": 0}}, weights="sha256:" + OLD)
+    assert logic.customisation_differences(same, current) == []
+    other_file = logic.expected_customisation({"parameters": {"temperature": 0}}, weights="sha256:" + NEW)
+    assert logic.customisation_differences(other_file, current) == ["weights"]
+    other_template = logic.expected_customisation({"template": "mine"}, weights="sha256:" + OLD)
+    assert logic.customisation_differences(other_template, current) == ["template"]
+    with_system = logic.expected_customisation({"system": "hello"}, weights="sha256:" + OLD)
+    assert logic.customisation_differences(with_system, current) == ["system"]
+
+
+def test_create_request_from_a_model_or_a_blob():
+    wanted = {"from": "gemma3:270m", "system": "s", "template": None, "parameters": {"temperature": 0}, "messages": None}
+    assert logic.create_request("bot", wanted) == {"model": "bot", "from": "gemma3:270m", "system": "s", "parameters": {"temperature": 0}}
+    assert logic.create_request("bot", dict(wanted, **{"from": None}), weights="sha256:" + OLD, file_name="m.gguf") == {
+        "model": "bot",
+        "files": {"m.gguf": "sha256:" + OLD},
+        "system": "s",
+        "parameters": {"temperature": 0},
+    }
+
+
+def test_pull_bytes_count_only_what_moved():
+    events = [
+        {"status": "pulling manifest"},
+        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 0},
+        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 60},
+        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 100},
+        {"status": "pulling bbb", "digest": "sha256:bbb", "total": 50, "completed": 50},
+        {"status": "verifying sha256 digest"},
+        {"status": "success"},
+    ]
+    assert logic.summarise_pull(events) == 100
+    assert logic.summarise_pull([{"status": "success"}]) == 0
