@@ -22,7 +22,7 @@ description:
     regard to case, so V(gemma3), V(gemma3:latest) and V(registry.ollama.ai/library/gemma3:latest) are one model.
     An invalid name is refused before any request.
 author:
-  - selfhosted.genai contributors
+  - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._ollama
 attributes:
@@ -34,6 +34,7 @@ attributes:
     description: Shows the model's digest, or for a created model its weights, system, template, parameters and messages.
   idempotent:
     support: full
+    description: A second run with the same options reports no change; tests run every state twice.
 options:
   name:
     description:

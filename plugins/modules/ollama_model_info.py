@@ -14,7 +14,7 @@ description:
   - Returns the installed models (optionally only some), the models loaded in memory with how much of each sits
     in GPU memory, and the server's version. Changes nothing.
 author:
-  - selfhosted.genai contributors
+  - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._ollama
 attributes:
@@ -23,8 +23,10 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is no difference to show.
   idempotent:
     support: full
+    description: Reads only.
 options:
   name:
     description:

@@ -7,7 +7,6 @@ import pytest
 
 from ansible_collections.selfhosted.genai.plugins.module_utils import _ollama_model as logic
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model import (
-    CREATE,
     DELETE,
     NOTHING,
     PULL,
@@ -50,7 +49,15 @@ def test_unknown_state_is_an_error():
         logic.plan_registry_model("installed", OLD, None)
 
 
-SHOW_TEXT = 'num_ctx                        8192\nstop                           "<end_of_turn>"\nstop                           "\\n"\ntemperature                    0.2\npenalize_newline               true'
+SHOW_TEXT = "\n".join(
+    [
+        "num_ctx                        8192",
+        'stop                           "<end_of_turn>"',
+        'stop                           "\\n"',
+        "temperature                    0.2",
+        "penalize_newline               true",
+    ]
+)
 
 
 def test_parameters_text_of_api_show_is_parsed():
