@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test setup venv collections collection-copy lab lint sanity units lab-tests clean
+.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests bench clean
 
 # Cheap checks first, so a lint error shows before the lab's first (long) build.
 test: venv collections lint sanity units lab lab-tests
@@ -60,8 +60,18 @@ units: collection-copy
 	cd $(COLLECTION_COPY) && if [ -n "$$(find tests/unit -name 'test_*.py')" ]; then \
 	  ansible-test units --venv --python 3.11 --color no; fi
 
+# ansible-test passes no environment through, so the lab's location goes in its integration_config.yml.
+# --local: the targets start containers with community.docker, which needs the docker SDK of this venv.
+integration: collection-copy
+	echo "genai_lab_cache: $(GENAI_LAB_CACHE)" > $(COLLECTION_COPY)/tests/integration/integration_config.yml
+	cd $(COLLECTION_COPY) && ansible-test integration --local --python 3.11 --color no
+
 lab-tests: | venv
 	$(BIN)/pytest -v -p no:cacheprovider tests/lab/test_smoke.py
+
+# Not part of the tests: prints a table (see the script's docstring).
+bench: collections
+	$(BIN)/python tests/benchmarks/ollama_model.py
 
 clean:
 	rm -rf $(BUILD) tests/output

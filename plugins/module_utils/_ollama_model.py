@@ -158,13 +158,17 @@ def create_request(name: str, wanted: dict, weights: str | None = None, file_nam
 
 
 def summarise_pull(events: list) -> int:
-    """Bytes this pull transferred: per layer, how far 'completed' moved (a cached layer moves 0)."""
+    """Bytes of the layers this pull downloaded.
+
+    Ollama reports a layer it already has once, complete; a download every 60 ms while it runs, so its first
+    report is still short of the total. A layer small enough to arrive within 60 ms may not be reported at all.
+    """
     first: dict = {}
-    last: dict = {}
+    totals: dict = {}
     for event in events:
         digest = event.get("digest")
-        if not digest or "completed" not in event:
+        if not digest or "completed" not in event or "total" not in event:
             continue
         first.setdefault(digest, event["completed"])
-        last[digest] = event["completed"]
-    return sum(max(0, last[digest] - first[digest]) for digest in last)
+        totals[digest] = event["total"]
+    return sum(total for digest, total in totals.items() if first[digest] < total)

@@ -202,7 +202,7 @@ pull:
   type: dict
   contains:
     bytes:
-      description: Bytes downloaded (layers Ollama already had count 0).
+      description: Size of the layers downloaded; layers Ollama already had count 0.
       type: int
       sample: 253113024
     seconds:

@@ -172,11 +172,10 @@ def test_create_request_from_a_model_or_a_blob():
     }
 
 
-def test_pull_bytes_count_only_what_moved():
+def test_pull_bytes_count_downloaded_layers_not_cached_ones():
     events = [
         {"status": "pulling manifest"},
-        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 0},
-        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 60},
+        {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 35},
         {"status": "pulling aaa", "digest": "sha256:aaa", "total": 100, "completed": 100},
         {"status": "pulling bbb", "digest": "sha256:bbb", "total": 50, "completed": 50},
         {"status": "verifying sha256 digest"},
