@@ -40,7 +40,9 @@ $(COLLECTIONS)/.installed: Makefile | venv
 # made a git repository of its own because ansible-test lists files with git, and .build/ is ignored here.
 collection-copy: | $(COLLECTIONS)/.installed
 	rm -rf $(COLLECTION_COPY) && mkdir -p $(COLLECTION_COPY)
-	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C $(COLLECTION_COPY)
+	git ls-files -z --cached --others --exclude-standard | \
+	  while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done | \
+	  tar --null -T - -cf - | tar -xf - -C $(COLLECTION_COPY)
 	cd $(COLLECTION_COPY) && git init -q && git add -A
 
 lab:
