@@ -11,7 +11,7 @@ module: docker_daemon_config
 short_description: Merge settings into Docker's daemon.json without losing the others
 version_added: 0.1.0
 description:
-  - Lays O(settings) over the JSON object in O(path): nested objects (such as C(runtimes) or C(log-opts)) merge
+  - Lays O(settings) over the JSON object in O(path). Nested objects (such as C(runtimes) or C(log-opts)) merge
     key by key, other values are replaced, and keys not mentioned are kept. Settings written by other tools or
     by hand survive.
   - The file is written only when the merged settings differ from what it holds, so its formatting is kept

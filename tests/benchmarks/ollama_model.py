@@ -80,7 +80,7 @@ def main() -> int:
         name=f"bench-ollama-{port}",
     )
     try:
-        for _ in range(60):
+        for _attempt in range(60):
             try:
                 if requests.get(f"{url}/api/version", timeout=1).ok:
                     break
@@ -88,7 +88,7 @@ def main() -> int:
                 pass
             time.sleep(0.5)
         module_pull, cli_pull = [], []
-        for _ in range(options.runs):
+        for _run in range(options.runs):
             seconds, result = run_module(url, {"name": model, "insecure": True})
             assert result["changed"] is True, result
             module_pull.append(seconds)
@@ -99,7 +99,7 @@ def main() -> int:
 
         run_module(url, {"name": model, "insecure": True})
         module_noop, cli_noop = [], []
-        for _ in range(options.runs):
+        for _run in range(options.runs):
             seconds, result = run_module(url, {"name": model, "insecure": True})
             assert result["changed"] is False, result
             module_noop.append(seconds)
