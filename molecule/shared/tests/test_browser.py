@@ -1,0 +1,64 @@
+"""A real browser (Debian's Chromium driven by Playwright) signs in to the deployed Open WebUI, picks the model,
+asks "The capital of France is" and waits for an answer naming Paris. The screenshot is kept."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+MODEL = "genai-lab-mirror:80/library/gemma3:270m"
+SCREENSHOTS = Path(os.environ.get("GENAI_SCREENSHOT_DIR", tempfile.gettempdir()))
+# Without the background-networking flags Chromium keeps calling out, which this closed network refuses.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make installs it)")
+def test_a_person_chats_in_the_browser(host, tmp_path):
+    address = host.interface("eth0").addresses[0]
+    url = f"http://{address}:3000"
+    password = host.file("/etc/selfhosted-genai/open-webui/admin_password").content_string.strip()
+    screenshot = SCREENSHOTS / f"open-webui-chat-{host.backend.get_hostname()}.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        try:
+            page.goto(f"{url}/auth", wait_until="domcontentloaded", timeout=60_000)
+            page.get_by_placeholder("Enter Your Email").fill("admin@localhost")
+            page.get_by_placeholder("Enter Your Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+
+            whats_new = page.get_by_role("button", name="Okay, Let's Go!")
+            try:
+                whats_new.click(timeout=10_000)
+            except Exception:  # noqa: BLE001 (the dialog appears only on some first visits)
+                pass
+
+            page.get_by_text("Select a model").first.click(timeout=30_000)
+            page.get_by_text(MODEL).first.click(timeout=30_000)
+
+            prompt = page.locator("#chat-input")
+            prompt.click()
+            prompt.fill("The capital of France is")
+            prompt.press("Enter")
+
+            answer = page.locator("#response-content-container").last
+            expect(answer).to_contain_text("Paris", timeout=180_000)
+        finally:
+            page.screenshot(path=str(screenshot), full_page=True)
+            browser.close()
+    print(f"screenshot: {screenshot}")
