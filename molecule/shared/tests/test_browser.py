@@ -48,8 +48,10 @@ def test_a_person_chats_in_the_browser(host, tmp_path):
             except Exception:  # noqa: BLE001 (the dialog appears only on some first visits)
                 pass
 
-            page.get_by_text("Select a model").first.click(timeout=30_000)
-            page.get_by_text(MODEL).first.click(timeout=30_000)
+            # The model selector beside the prompt; Open WebUI may have preselected the only model.
+            page.locator("#model-selector-model-button").click(timeout=30_000)
+            page.get_by_role("option", name=f"Select {MODEL} model").click(timeout=30_000)
+            expect(page.locator("#model-selector-model-button")).to_contain_text(MODEL)
 
             prompt = page.locator("#chat-input")
             prompt.click()
