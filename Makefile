@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests molecule browser bench clean
+.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-destroy clean
 
 # Cheap checks first, so a lint error shows before the lab's first (long) build.
 test: venv collections lint sanity units lab integration lab-tests molecule
@@ -75,18 +75,34 @@ lab-tests: | venv
 # through the roles' own archive option, the model comes from the lab's mirror.
 LAB_ARCHIVES := $(GENAI_LAB_CACHE)/archives
 STACK_IMAGES := genai-lab/ollama:0.24.0 genai-lab/open-webui:0.12.4
+MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$(CURDIR)/tests/output/screenshots \
+	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
 molecule: collection-copy lab browser
 	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
-	export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$(CURDIR)/tests/output/screenshots \
-	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror); \
-	  molecule test --all
+	$(MOLECULE_ENV); molecule test --all
+
+# The deploy command of the README: this host, local connection.
+deploy: venv collections
+	ansible-playbook -i inventories/local playbooks/site.yml
+
+# The same playbook into the Debian 12 Molecule target, for machines without systemd or a registry.
+molecule-deploy: collection-copy lab
+	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
+	$(MOLECULE_ENV); molecule converge -s default
+
+molecule-destroy: | venv
+	molecule destroy -s default
 
 browser:
 	command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-# Not part of the tests: prints a table (see the script's docstring).
+# Not part of the tests: each prints a table (see the scripts' docstrings).
 bench: collections
 	$(BIN)/python tests/benchmarks/ollama_model.py
+
+bench-stack: collection-copy lab
+	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
+	$(MOLECULE_ENV); $(BIN)/python tests/benchmarks/stack.py
 
 clean:
 	rm -rf $(BUILD) tests/output
