@@ -44,6 +44,9 @@ collection-copy: | $(COLLECTIONS)/.installed
 	  while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done | \
 	  tar --null -T - -cf - | tar -xf - -C $(COLLECTION_COPY)
 	cd $(COLLECTION_COPY) && git init -q && git add -A
+	# Molecule installs the project's collection into ~/.ansible/collections, and ansible-lint finds that copy
+	# before this one: a stale copy there hides modules added since.
+	rm -rf $(HOME)/.ansible/collections/ansible_collections/selfhosted/genai
 
 lab:
 	tests/lab/lab up

@@ -161,22 +161,27 @@ def main() -> int:
     finally:
         container.remove(force=True, v=True)
 
-    noop_module, noop_cli = statistics.median(module_noop), statistics.median(cli_noop)
     pull_module, pull_cli = statistics.median(module_pull), statistics.median(cli_pull)
     rate_module, rate_cli = size / pull_module, size / pull_cli
     print(f"ollama_model vs ollama CLI {lab['versions']['ollama']}, model {model} ({size / 1e6:.0f} MB), median of {options.runs} runs")
     print()
     print(f"| {'measure':<40} | {'ollama_model':>14} | {'ollama CLI':>14} | {'ratio':>7} | {'target':>8} |")
     print(f"|{'-' * 42}|{'-' * 16}|{'-' * 16}|{'-' * 9}|{'-' * 10}|")
-    print(f"| {'no-op, model present: process (s)':<40} | {noop_module:>14.3f} | {noop_cli:>14.3f} | {noop_module / noop_cli:>6.2f}x | {'<= 0.30x':>8} |")
-    api_module, api_cli = statistics.median(module_api), statistics.median(cli_api)
-    print(f"| {'no-op, model present: API work (s)':<40} | {api_module:>14.4f} | {api_cli:>14.4f} | {api_module / api_cli:>6.2f}x | {'<= 0.30x':>8} |")
-    far_module, far_cli = statistics.median(module_far), statistics.median(cli_far)
-    print(f"| {f'no-op, registry +{options.registry_latency_ms} ms: process (s)':<40} | {far_module:>14.3f} | {far_cli:>14.3f} | {far_module / far_cli:>6.2f}x | {'<= 0.30x':>8} |")
-    print(f"| {'full pull from the mirror (s)':<40} | {pull_module:>14.3f} | {pull_cli:>14.3f} | {'':>7} | {'':>8} |")
-    print(f"| {'pull throughput, whole process (MB/s)':<40} | {rate_module / 1e6:>14.1f} | {rate_cli / 1e6:>14.1f} | {rate_module / rate_cli:>6.2f}x | {'>= 0.95x':>8} |")
-    rate_reported = size / statistics.median(module_reported)
-    print(f"| {'pull throughput, pull only (MB/s)':<40} | {rate_reported / 1e6:>14.1f} | {rate_cli / 1e6:>14.1f} | {rate_reported / rate_cli:>6.2f}x | {'>= 0.95x':>8} |")
+
+    def row(measure: str, ours: float, theirs: float, digits: int, target: str = "") -> None:
+        ratio = f"{ours / theirs:>6.2f}x" if target else ""
+        print(f"| {measure:<40} | {ours:>14.{digits}f} | {theirs:>14.{digits}f} | {ratio:>7} | {target:>8} |")
+
+    def median(values: list) -> float:
+        return statistics.median(values)
+
+    row("no-op, model present: process (s)", median(module_noop), median(cli_noop), 3, "<= 0.30x")
+    row("no-op, model present: API work (s)", median(module_api), median(cli_api), 4, "<= 0.30x")
+    row(f"no-op, registry +{options.registry_latency_ms} ms: process (s)", median(module_far), median(cli_far), 3, "<= 0.30x")
+    row("full pull from the mirror (s)", pull_module, pull_cli, 3)
+    row("pull throughput, whole process (MB/s)", rate_module / 1e6, rate_cli / 1e6, 1, ">= 0.95x")
+    rate_reported = size / median(module_reported)
+    row("pull throughput, pull only (MB/s)", rate_reported / 1e6, rate_cli / 1e6, 1, ">= 0.95x")
     return 0
 
 

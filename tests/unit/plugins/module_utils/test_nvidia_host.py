@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""GPU detection on fake sysfs trees laid out like the kernel's."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.selfhosted.genai.plugins.module_utils._nvidia_host import (
+    SECURE_BOOT_VARIABLE,
+    decide_install,
+    module_loaded,
+    nvidia_gpus,
+    secure_boot,
+)
+
+
+def add_device(sysfs, address, vendor, device_class, device="0x27b8"):
+    base = sysfs / "bus" / "pci" / "devices" / address
+    base.mkdir(parents=True)
+    (base / "vendor").write_text(vendor + "\n")
+    (base / "class").write_text(device_class + "\n")
+    (base / "device").write_text(device + "\n")
+    return base
+
+
+@pytest.fixture
+def sysfs(tmp_path):
+    (tmp_path / "bus" / "pci" / "devices").mkdir(parents=True)
+    return tmp_path
+
+
+def test_an_l4_is_found_and_other_devices_are_not(sysfs):
+    add_device(sysfs, "0000:00:01.0", "0x8086", "0x060000")  # Intel host bridge
+    add_device(sysfs, "0000:00:02.0", "0x1234", "0x030000")  # QEMU VGA
+    add_device(sysfs, "0000:00:03.0", "0x10de", "0x030200")  # NVIDIA L4 (3D controller)
+    add_device(sysfs, "0000:00:04.0", "0x10de", "0x040300", "0x22bc")  # NVIDIA HD audio function
+    gpus = nvidia_gpus(str(sysfs))
+    assert gpus == [{"address": "0000:00:03.0", "device_id": "0x27b8", "class": "0x030200", "driver": None}]
+
+
+def test_the_bound_driver_is_reported(sysfs):
+    device = add_device(sysfs, "0000:00:03.0", "0x10DE", "0x030000")
+    driver = sysfs / "bus" / "pci" / "drivers" / "nouveau"
+    driver.mkdir(parents=True)
+    (device / "driver").symlink_to(driver)
+    assert nvidia_gpus(str(sysfs))[0]["driver"] == "nouveau"
+
+
+def test_no_pci_bus_means_no_gpu(tmp_path):
+    assert nvidia_gpus(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [(b"\x06\x00\x00\x00\x01", True), (b"\x06\x00\x00\x00\x00", False)])
+def test_secure_boot_from_the_efi_variable(tmp_path, value, expected):
+    efivars = tmp_path / "firmware" / "efi" / "efivars"
+    efivars.mkdir(parents=True)
+    (efivars / SECURE_BOOT_VARIABLE).write_bytes(value)
+    assert secure_boot(str(tmp_path)) is expected
+
+
+def test_secure_boot_unknown_without_efi(tmp_path):
+    assert secure_boot(str(tmp_path)) is None
+
+
+def test_module_loaded(tmp_path):
+    assert module_loaded("nvidia", str(tmp_path)) is False
+    (tmp_path / "module" / "nvidia").mkdir(parents=True)
+    assert module_loaded("nvidia", str(tmp_path)) is True
+
+
+@pytest.mark.parametrize(
+    ("wanted", "gpus", "install", "reason"),
+    [
+        ("auto", [], False, "no NVIDIA GPU found"),
+        ("auto", [{"address": "x"}], True, "1 NVIDIA GPU(s) found"),
+        ("true", [], True, "nvidia_driver_install is true (no NVIDIA GPU found"),
+        ("false", [{"address": "x"}], False, "nvidia_driver_install is false"),
+    ],
+)
+def test_install_decision(wanted, gpus, install, reason):
+    decided, why = decide_install(wanted, gpus)
+    assert decided is install
+    assert reason in why
