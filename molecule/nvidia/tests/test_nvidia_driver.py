@@ -27,5 +27,6 @@ def test_no_kernel_headers_in_a_container(host):
     assert not host.package(f"linux-headers-{kernel}").is_installed
 
 
-def test_the_driver_version_is_debian_12s(host):
-    assert host.package("nvidia-driver").version.startswith("535.")
+def test_the_driver_is_the_distributions_branch(host):
+    branch = {"bookworm": "535.", "trixie": "550."}[host.system_info.codename]
+    assert host.package("nvidia-driver").version.startswith(branch)
