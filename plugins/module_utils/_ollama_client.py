@@ -195,16 +195,6 @@ class OllamaClient:
             headers = {"Content-Type": "application/octet-stream", "Content-Length": str(os.path.getsize(path))}
             self._open("POST", f"/api/blobs/{digest}", data=handle, timeout=timeout, headers=headers).close()
 
-    def generate(self, name: str, prompt: str | None = None, keep_alive=None, options: dict | None = None, timeout: int | None = None) -> dict:
-        payload = {"model": name, "stream": False}
-        if prompt is not None:
-            payload["prompt"] = prompt
-        if keep_alive is not None:
-            payload["keep_alive"] = keep_alive
-        if options:
-            payload["options"] = options
-        return self._json("POST", "/api/generate", payload, timeout=timeout)
-
     def registry_manifest_digest(self, manifest_url: str) -> str:
         """sha256 of the registry's manifest bytes: the digest /api/tags shows once Ollama has pulled that manifest."""
         try:
