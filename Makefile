@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-destroy clean
+.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 # Cheap checks first, so a lint error shows before the lab's first (long) build.
 test: venv collections lint sanity units lab integration lab-tests molecule
@@ -82,7 +82,7 @@ MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$
 	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
 molecule: collection-copy lab browser
 	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
-	$(MOLECULE_ENV); molecule test --all
+	$(MOLECULE_ENV); molecule test --all --exclude gpu
 
 # The deploy command of the README: this host, local connection.
 deploy: venv collections
@@ -92,6 +92,11 @@ deploy: venv collections
 molecule-deploy: collection-copy lab
 	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
 	$(MOLECULE_ENV); molecule converge -s default
+
+# The gpu scenario on a real NVIDIA GPU host of yours, over SSH: GENAI_GPU_HOST=... [GENAI_GPU_USER=...] make molecule-gpu
+molecule-gpu: collection-copy
+	@test -n "$${GENAI_GPU_HOST:-}" || { echo "set GENAI_GPU_HOST (and GENAI_GPU_USER) to a GPU host reachable over SSH"; exit 2; }
+	molecule test -s gpu
 
 molecule-destroy: | venv
 	molecule destroy -s default
