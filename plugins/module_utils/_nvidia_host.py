@@ -68,11 +68,11 @@ def module_loaded(name: str, sysfs: str = "/sys") -> bool:
 
 
 def decide_install(wanted: str, gpus: list) -> tuple:
-    """(install?, reason) for nvidia_driver_install = auto | true | false."""
+    """(install?, reason) for a role's install wish = auto | true | false; the role names its own variable."""
     if wanted == "false":
-        return False, "nvidia_driver_install is false"
+        return False, "installation turned off (false)"
     if wanted == "true":
-        return True, "nvidia_driver_install is true" + ("" if gpus else " (no NVIDIA GPU found on the PCI bus)")
+        return True, "installation forced (true)" + ("" if gpus else ", although no NVIDIA GPU was found on the PCI bus")
     if gpus:
         return True, f"{len(gpus)} NVIDIA GPU(s) found on the PCI bus"
     return False, "no NVIDIA GPU found on the PCI bus (vendor 0x10de, display class): nothing to install"

@@ -16,20 +16,13 @@ description:
     should be installed.
 author:
   - selfhosted.genai maintainers (@selfhosted-genai)
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no difference to show.
-  idempotent:
-    support: full
-    description: Reads only.
+extends_documentation_fragment:
+  - selfhosted.genai._attributes.INFO_MODULE
 options:
   install:
     description:
-      - The wish to weigh against the hardware; V(auto) installs only where a GPU is found.
+      - The wish to weigh against the hardware (a role's C(*_install) variable); V(auto) installs only where a GPU
+        is found.
     type: str
     choices: [auto, "true", "false"]
     default: auto

@@ -17,16 +17,7 @@ author:
   - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._ollama
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no difference to show.
-  idempotent:
-    support: full
-    description: Reads only.
+  - selfhosted.genai._attributes.INFO_MODULE
 options:
   name:
     description:

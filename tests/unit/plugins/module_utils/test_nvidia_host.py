@@ -74,11 +74,12 @@ def test_module_loaded(tmp_path):
     [
         ("auto", [], False, "no NVIDIA GPU found"),
         ("auto", [{"address": "x"}], True, "1 NVIDIA GPU(s) found"),
-        ("true", [], True, "nvidia_driver_install is true (no NVIDIA GPU found"),
-        ("false", [{"address": "x"}], False, "nvidia_driver_install is false"),
+        ("true", [], True, "installation forced (true), although no NVIDIA GPU was found"),
+        ("false", [{"address": "x"}], False, "installation turned off (false)"),
     ],
 )
 def test_install_decision(wanted, gpus, install, reason):
     decided, why = decide_install(wanted, gpus)
     assert decided is install
     assert reason in why
+    assert "nvidia_driver" not in why, "the module serves several roles; each names its own variable"
