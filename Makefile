@@ -49,19 +49,21 @@ collection-copy: | $(COLLECTIONS)/.installed
 	rm -rf $(HOME)/.ansible/collections/ansible_collections/selfhosted/genai
 
 lab:
-	tests/lab/lab up
+	tools/lab/lab up
 
 lint: | venv collections
 	ansible-lint --nocolor
 
+# ansible-test sanity --venv downloads get-pip from a host this machine cannot reach; the stand-in runs
+# ensurepip and then pip with the same arguments, which is all ansible-test asks of it.
 sanity: collection-copy
 	pip_version=$$(grep -oP "pip='\K[0-9.]+" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
 	  mkdir -p ~/.ansible/test/cache; \
-	  cp tests/tools/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
+	  cp tools/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
 	cd $(COLLECTION_COPY) && ansible-test sanity --venv --python 3.11 --color no
 
 units: collection-copy
-	$(BIN)/pytest -q tests/lab/test_model_mirror.py
+	$(BIN)/pytest -q -p no:cacheprovider tests/lab/test_model_mirror.py tests/lab/test_versions.py
 	cd $(COLLECTION_COPY) && if [ -n "$$(find tests/unit -name 'test_*.py')" ]; then \
 	  ansible-test units --venv --python 3.11 --color no; fi
 
@@ -77,11 +79,10 @@ lab-tests: | venv
 # The stack on Debian 12 and 13 targets that run their own Docker engine; the lab images reach it as archives
 # through the roles' own archive option, the model comes from the lab's mirror.
 LAB_ARCHIVES := $(GENAI_LAB_CACHE)/archives
-STACK_IMAGES := genai-lab/ollama:0.24.0 genai-lab/open-webui:0.12.4
 MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$(CURDIR)/tests/output/screenshots \
 	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
 molecule: collection-copy lab browser
-	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
+	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); molecule test --all --exclude gpu
 
 # The deploy command of the README: this host, local connection.
@@ -90,7 +91,7 @@ deploy: venv collections
 
 # The same playbook into the Debian 12 Molecule target, for machines without systemd or a registry.
 molecule-deploy: collection-copy lab
-	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
+	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); molecule converge -s default
 
 # The gpu scenario on a real NVIDIA GPU host of yours, over SSH: GENAI_GPU_HOST=... [GENAI_GPU_USER=...] make molecule-gpu
@@ -109,7 +110,7 @@ bench: collections
 	$(BIN)/python tests/benchmarks/ollama_model.py
 
 bench-stack: collection-copy lab
-	tests/lab/lab export $(LAB_ARCHIVES) $(STACK_IMAGES)
+	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); $(BIN)/python tests/benchmarks/stack.py
 
 clean:

@@ -8,7 +8,7 @@ Prints a table of medians:
   - a pull of the whole model from the mirror, module vs CLI; target: at least 0.95x the CLI's throughput.
 Both sides are whole processes on this host talking to the same server: the module as Ansible runs it
 (python, the module file, its JSON arguments), the CLI as the `ollama` binary the lab built.
-Needs the lab (tests/lab/lab up); starts its own Ollama container and removes it.
+Needs the lab (tools/lab/lab up); starts its own Ollama container and removes it.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Prints a table:
   - the idempotent re-run, target <= 30 s;
   - time to first token and tokens per second of the same streamed chat, through Open WebUI and straight from
     Ollama (its OpenAI-compatible endpoint), measured inside the target; target: Open WebUI's overhead <= 10 %.
-Needs the lab (tests/lab/lab up) and the archives (make molecule exports them). Destroys the target at the end.
+Needs the lab (tools/lab/lab up) and the archives (make molecule exports them). Destroys the target at the end.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Fixtures that start real lab containers (built by tests/lab/lab) and always remove them."""
+"""Fixtures that start real lab containers (built by tools/lab/lab) and always remove them."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ import pytest
 import requests
 
 LAB_CACHE = Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab"))
+# The lab's own tools (model_mirror, describe) are tested here and used by the tests.
+LAB_TOOLS = Path(__file__).resolve().parents[2] / "tools" / "lab"
+sys.path.insert(0, str(LAB_TOOLS))
 
 
 @dataclass
@@ -34,7 +38,7 @@ class Lab:
 def lab() -> Lab:
     path = LAB_CACHE / "lab.json"
     if not path.is_file():
-        pytest.fail(f"{path} is missing: build and start the lab first with 'tests/lab/lab up'")
+        pytest.fail(f"{path} is missing: build and start the lab first with 'tools/lab/lab up'")
     return Lab(json.loads(path.read_text()))
 
 

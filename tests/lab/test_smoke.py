@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import Lab, container_logs, published_url, wait_until
+from conftest import LAB_TOOLS, Lab, container_logs, published_url, wait_until
 from model_mirror import MirrorName
 
 PROMPT = "The capital of France is"
@@ -134,7 +134,7 @@ def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_networ
 
 def test_export_writes_a_loadable_archive_once(lab: Lab, docker_client, tmp_path):
     image = lab.image("model_mirror")
-    lab_script = Path(__file__).with_name("lab")
+    lab_script = LAB_TOOLS / "lab"
     first = subprocess.run([lab_script, "export", tmp_path, image], capture_output=True, text=True, check=True)
     archive = tmp_path / (image.replace("/", "_").replace(":", "_") + ".tar")
     assert "saving" in first.stderr, first.stderr

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
-IMAGE = "genai-lab/ollama:0.24.0"
+LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+IMAGE = LAB["images"]["ollama"]
+VERSION = LAB["versions"]["nvidia_container_toolkit"]
 
 
 @pytest.mark.parametrize("package", ["nvidia-container-toolkit", "nvidia-container-toolkit-base"])
 def test_toolkit_packages_are_pinned_and_held(host, package):
-    assert host.package(package).version == "1.20.2-1"
+    assert host.package(package).version == f"{VERSION}-1"
     assert package in host.check_output("apt-mark showhold").split()
 
 
@@ -25,7 +29,7 @@ def test_the_repository_is_trusted_through_its_own_key_only(host):
 
 
 def test_nvidia_ctk_is_the_pinned_release(host):
-    assert "version 1.20.2" in host.check_output("nvidia-ctk --version")
+    assert f"version {VERSION}" in host.check_output("nvidia-ctk --version")
 
 
 def test_daemon_json_keeps_the_other_keys(host):

@@ -3,6 +3,7 @@ asks "The capital of France is" and waits for an answer naming Paris. The screen
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-MODEL = "genai-lab-mirror:80/library/gemma3:270m"
+LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+MODEL = LAB["model"]["network_name"]
 SCREENSHOTS = Path(os.environ.get("GENAI_SCREENSHOT_DIR", tempfile.gettempdir()))
 # Without the background-networking flags Chromium keeps calling out, which this closed network refuses.
 CHROMIUM_FLAGS = [

@@ -5,13 +5,16 @@ containers (molecule/shared/side_effect.yml)."""
 from __future__ import annotations
 
 import json
+import os
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-OLLAMA_IMAGE = "genai-lab/ollama:0.24.0"
-MODEL = "genai-lab-mirror:80/library/gemma3:270m"
+LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+OLLAMA_IMAGE = LAB["images"]["ollama"]
+MODEL = LAB["model"]["network_name"]
 PROMPT = "The capital of France is"
 
 

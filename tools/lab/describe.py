@@ -1,0 +1,108 @@
+"""Every name, version, port and path of the lab, computed in one place from versions.env.
+
+    describe.py shell               KEY=VALUE lines that tools/lab/lab evaluates (image names, versions)
+    describe.py json CACHE PORT     lab.json, what tests and Molecule read to find the lab (written to stdout)
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+LAB_DIR = Path(__file__).resolve().parent
+NETWORK = "genai-lab"
+MIRROR_CONTAINER = "genai-lab-mirror"
+# The lab model's GGUF under the cache, reassembled from its PyPI packages.
+GGUF_FILE = "models/gemma3-270m-q4_k_m.gguf"
+
+
+def read_versions(path: Path = LAB_DIR / "versions.env") -> dict[str, str]:
+    """KEY=VALUE lines; '#' starts a comment. No quoting or expansion, so Make and bash read it the same way."""
+    versions = {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.isidentifier() or not value:
+            raise ValueError(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+        versions[key] = value
+    return versions
+
+
+def images(versions: dict[str, str]) -> dict[str, str]:
+    return {
+        "debian_systemd_12": "genai-lab/debian-systemd:12",
+        "debian_systemd_13": "genai-lab/debian-systemd:13",
+        "runtime": "genai-lab/runtime:12",
+        "nginx": "genai-lab/nginx:12",
+        "ollama": f"genai-lab/ollama:{versions['OLLAMA_VERSION']}",
+        "open_webui": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}",
+        "open_webui_slim": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-slim",
+        "model_mirror": "genai-lab/model-mirror:1",
+    }
+
+
+def archive_name(image: str) -> str:
+    """The file `lab export` writes an image to."""
+    return image.replace("/", "_").replace(":", "_") + ".tar"
+
+
+def shell_assignments(versions: dict[str, str]) -> str:
+    values = dict(versions)
+    values.update({f"IMG_{key.upper()}": image for key, image in images(versions).items()})
+    values.update(LAB_NETWORK=NETWORK, MIRROR_CONTAINER=MIRROR_CONTAINER, GGUF_FILE=GGUF_FILE)
+    return "".join(f"{key}={shlex.quote(value)}\n" for key, value in values.items())
+
+
+def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
+    lab_images = images(versions)
+    model = versions["LAB_MODEL"]
+    return {
+        "cache": cache,
+        "tools_dir": str(LAB_DIR),
+        "images": lab_images,
+        "archives": {key: archive_name(image) for key, image in lab_images.items()},
+        "versions": {
+            "ollama": versions["OLLAMA_VERSION"],
+            "open_webui": versions["OPEN_WEBUI_VERSION"],
+            "nvidia_container_toolkit": versions["NVIDIA_CTK_VERSION"],
+        },
+        "network": NETWORK,
+        "mirror": {
+            "container": MIRROR_CONTAINER,
+            "root": f"{cache}/mirror",
+            "host_url": f"http://127.0.0.1:{mirror_port}",
+            "network_host": f"{MIRROR_CONTAINER}:80",
+        },
+        "model": {
+            "path": model,
+            "gguf": f"{cache}/{GGUF_FILE}",
+            # As a container on the lab network (or a Molecule target) pulls it.
+            "network_name": f"{MIRROR_CONTAINER}:80/{model}",
+        },
+        "nvidia_repository": {
+            "version": f"{versions['NVIDIA_CTK_VERSION']}-1",
+            "host_url": f"http://127.0.0.1:{mirror_port}/libnvidia-container",
+            "network_url": f"http://{MIRROR_CONTAINER}/libnvidia-container",
+        },
+    }
+
+
+def main(argv: list[str]) -> int:
+    versions = read_versions()
+    if argv[:1] == ["shell"] and len(argv) == 1:
+        sys.stdout.write(shell_assignments(versions))
+        return 0
+    if argv[:1] == ["json"] and len(argv) == 3:
+        json.dump(description(versions, argv[1], int(argv[2])), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
