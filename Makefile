@@ -7,34 +7,71 @@ BIN := $(CURDIR)/$(VENV)/bin
 BUILD := $(CURDIR)/.build
 COLLECTIONS := $(BUILD)/collections
 COLLECTION_COPY := $(COLLECTIONS)/ansible_collections/selfhosted/genai
-# Collections Galaxy would provide, taken from the pinned Ansible community package on PyPI.
+# Collections Galaxy would provide, taken from the pinned Ansible community package on PyPI: galaxy.yml's
+# dependencies with theirs, and those only the tests use.
 ANSIBLE_PACKAGE := ansible==12.3.0
-GALAXY_COLLECTIONS := community/docker ansible/posix community/library_inventory_filtering_v1
+ANSIBLE_WHEEL := $(BUILD)/downloads/ansible-12.3.0-py3-none-any.whl
+TEST_COLLECTIONS := ansible.posix
+# make deploy's own virtual environment (requirements.txt only) and the collection installed as Galaxy would.
+DEPLOY := $(BUILD)/deploy
+DEPLOY_BIN := $(DEPLOY)/venv/bin
+GALAXY_INSTALL_TEST := $(BUILD)/galaxy-install-test
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: test setup venv collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
+
+help: ## this list
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # Cheap checks first, so a lint error shows before the lab's first (long) build.
-test: venv collections lint sanity units lab integration lab-tests molecule
+test: venv collections lint galaxy-install-test sanity units lab integration lab-tests molecule ## everything, from a fresh machine (CI runs this)
 	@echo "make test: all checks passed"
 
-setup: venv collections lab
+setup: venv collections lab ## the toolchain, the collections and the lab, no tests
 
-venv: $(VENV)/.installed
-$(VENV)/.installed: requirements-dev.txt
+venv: $(VENV)/.installed ## the pinned toolchain in .venv (requirements-dev.txt)
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-collections: $(COLLECTIONS)/.installed collection-copy
-$(COLLECTIONS)/.installed: Makefile | venv
-	rm -rf $(COLLECTIONS) && mkdir -p $(BUILD)/downloads $(COLLECTIONS)
-	$(BIN)/pip download -q --no-deps -d $(BUILD)/downloads '$(ANSIBLE_PACKAGE)'
-	cd $(COLLECTIONS) && unzip -q $(BUILD)/downloads/ansible-*.whl $(foreach c,$(GALAXY_COLLECTIONS),'ansible_collections/$(c)/*')
+collections: $(COLLECTIONS)/.installed collection-copy ## the collections Galaxy would provide, from the pinned ansible wheel, into .build/
+$(COLLECTIONS)/.installed: Makefile galaxy.yml $(ANSIBLE_WHEEL) | venv
+	rm -rf $(COLLECTIONS) && mkdir -p $(COLLECTIONS)
+	$(BIN)/python -c "$$WHEEL_COLLECTIONS" $(ANSIBLE_WHEEL) $(COLLECTIONS) $(TEST_COLLECTIONS)
 	touch $@
+
+# The only place the wheel comes from; any pip will do, the deploy venv's is the smaller one to build.
+$(ANSIBLE_WHEEL): | deploy-venv
+	$(DEPLOY_BIN)/pip download -q --no-deps -d $(BUILD)/downloads '$(ANSIBLE_PACKAGE)'
+	test -f $@
+
+# Extracts from the ansible wheel (argument 1) into a collections path (2) galaxy.yml's dependencies and the
+# collections named after them, each with the dependencies its MANIFEST.json declares: what Galaxy would install.
+define WHEEL_COLLECTIONS
+import json, sys, zipfile, yaml
+wheel, dest, *wanted = sys.argv[1:]
+with open("galaxy.yml") as galaxy:
+    wanted += list(yaml.safe_load(galaxy).get("dependencies") or {})
+found = set()
+with zipfile.ZipFile(wheel) as archive:
+    members = archive.namelist()
+    while wanted:
+        fqcn = wanted.pop()
+        prefix = "ansible_collections/" + fqcn.replace(".", "/") + "/"
+        if fqcn in found:
+            continue
+        if prefix + "MANIFEST.json" not in members:
+            sys.exit(f"{fqcn} is not in {wheel}")
+        found.add(fqcn)
+        archive.extractall(dest, [m for m in members if m.startswith(prefix)])
+        wanted += list(json.loads(archive.read(prefix + "MANIFEST.json"))["collection_info"]["dependencies"])
+print(f"{dest}: " + " ".join(sorted(found)))
+endef
+export WHEEL_COLLECTIONS
 
 # ansible-test needs the collection under ansible_collections/<namespace>/<name>: a copy of the tracked tree,
 # made a git repository of its own because ansible-test lists files with git, and .build/ is ignored here.
@@ -48,32 +85,32 @@ collection-copy: | $(COLLECTIONS)/.installed
 	# before this one: a stale copy there hides modules added since.
 	rm -rf $(HOME)/.ansible/collections/ansible_collections/selfhosted/genai
 
-lab:
+lab: ## the offline lab: Docker engine, images, model mirror (tools/lab/lab up)
 	tools/lab/lab up
 
-lint: | venv collections
+lint: | venv collections ## ansible-lint, production profile
 	ansible-lint --nocolor
 
 # ansible-test sanity --venv downloads get-pip from a host this machine cannot reach; the stand-in runs
 # ensurepip and then pip with the same arguments, which is all ansible-test asks of it.
-sanity: collection-copy
+sanity: collection-copy ## ansible-test sanity
 	pip_version=$$(grep -oP "pip='\K[0-9.]+" $(VENV)/lib/python3*/site-packages/ansible_test/_internal/python_requirements.py); \
 	  mkdir -p ~/.ansible/test/cache; \
 	  cp tools/get_pip_offline.py ~/.ansible/test/cache/get_pip_$${pip_version//./_}.py
 	cd $(COLLECTION_COPY) && ansible-test sanity --venv --python 3.11 --color no
 
-units: collection-copy
+units: collection-copy ## unit tests (pure logic) and the lab's own tests
 	$(BIN)/pytest -q -p no:cacheprovider tests/lab/test_model_mirror.py tests/lab/test_versions.py
 	cd $(COLLECTION_COPY) && if [ -n "$$(find tests/unit -name 'test_*.py')" ]; then \
 	  ansible-test units --venv --python 3.11 --color no; fi
 
 # ansible-test passes no environment through, so the lab's location goes in its integration_config.yml.
 # --local: the targets start containers with community.docker, which needs the docker SDK of this venv.
-integration: collection-copy
+integration: collection-copy ## ansible-test integration against the lab's real Ollama and mirror
 	echo "genai_lab_cache: $(GENAI_LAB_CACHE)" > $(COLLECTION_COPY)/tests/integration/integration_config.yml
 	cd $(COLLECTION_COPY) && ansible-test integration --local --python 3.11 --color no
 
-lab-tests: | venv
+lab-tests: | venv ## the lab smoke test: real Ollama, model and both Open WebUI images
 	$(BIN)/pytest -v -p no:cacheprovider tests/lab/test_smoke.py
 
 # The stack on Debian 12 and 13 targets that run their own Docker engine; the lab images reach it as archives
@@ -81,37 +118,75 @@ lab-tests: | venv
 LAB_ARCHIVES := $(GENAI_LAB_CACHE)/archives
 MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$(CURDIR)/tests/output/screenshots \
 	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
-molecule: collection-copy lab browser
+molecule: collection-copy lab browser ## every Molecule scenario but gpu
 	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); molecule test --all --exclude gpu
 
-# The deploy command of the README: this host, local connection.
-deploy: venv collections
-	ansible-playbook -i inventories/local playbooks/site.yml
+# The deploy command of the README: this host, local connection, with the collection installed as a user without
+# a clone would install it (GALAXY_INSTALL below), and only requirements.txt.
+deploy: deploy-venv $(ANSIBLE_WHEEL) ## deploy the stack on this host (requirements.txt only, the collection installed as from Galaxy)
+	$(call GALAXY_INSTALL,$(DEPLOY)/install)
+	ANSIBLE_COLLECTIONS_PATH=$(DEPLOY)/install/collections \
+	  $(DEPLOY_BIN)/ansible-playbook -i inventories/local selfhosted.genai.site
+
+deploy-venv: $(DEPLOY)/venv/.installed
+$(DEPLOY)/venv/.installed: requirements.txt
+	rm -rf $(DEPLOY)/venv
+	$(PYTHON) -m venv $(DEPLOY)/venv
+	$(DEPLOY_BIN)/pip install -q -r requirements.txt
+	touch $@
+
+# $(call GALAXY_INSTALL,DIR): the collection's tarball built into DIR, then installed into the empty DIR/collections
+# with the dependencies galaxy.yml declares, resolved and version-checked by ansible-galaxy. Offline, they come from
+# the ansible wheel; where Galaxy answers, `ansible-galaxy collection install -p DIR/collections TARBALL` fetches them.
+# ANSIBLE_COLLECTIONS_PATH is DIR/collections alone: collections found elsewhere would count as installed.
+define GALAXY_INSTALL
+rm -rf $(1) && mkdir -p $(1)/dependencies/ansible_collections
+$(DEPLOY_BIN)/ansible-galaxy collection build --output-path $(1) .
+$(DEPLOY_BIN)/python -c "$$WHEEL_COLLECTIONS" $(ANSIBLE_WHEEL) $(1)/dependencies
+ANSIBLE_COLLECTIONS_PATH=$(1)/collections $(DEPLOY_BIN)/ansible-galaxy collection install --offline \
+  -p $(1)/collections $(1)/selfhosted-genai-*.tar.gz \
+  $$(find $(1)/dependencies/ansible_collections -mindepth 2 -maxdepth 2 -type d)
+endef
+
+# The Galaxy path, checked: installed as above into an empty path, site.yml must load from there with the example
+# inventory shipped in the tarball, and every module its roles name (also in tasks that are only included at run
+# time, which --syntax-check does not load) must be found with its documentation. ansible-doc exits 0 on a module
+# it cannot find, hence the grep.
+galaxy-install-test: deploy-venv $(ANSIBLE_WHEEL) ## build the tarball, install it into an empty path, syntax-check the playbook from there
+	$(call GALAXY_INSTALL,$(GALAXY_INSTALL_TEST))
+	cd $(GALAXY_INSTALL_TEST) && export ANSIBLE_COLLECTIONS_PATH=$(GALAXY_INSTALL_TEST)/collections && \
+	  installed=collections/ansible_collections/selfhosted/genai && \
+	  $(DEPLOY_BIN)/ansible-playbook --syntax-check selfhosted.genai.site -i $$installed/inventories/example && \
+	  modules=$$(grep -rhoE '^\s*(- )?[a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+:' $$installed/roles/*/tasks \
+	    $$installed/roles/*/handlers $$installed/playbooks | grep -oE '[a-z0-9_.]+' | sort -u) && \
+	  { $(DEPLOY_BIN)/ansible-doc selfhosted.genai.ollama_model $$modules 2>&1 >/dev/null | \
+	    { ! grep -E 'not found|ERROR'; }; }
+	@echo "galaxy-install-test: $$(du -h $(GALAXY_INSTALL_TEST)/selfhosted-genai-*.tar.gz | cut -f1) tarball installs and loads"
 
 # The same playbook into the Debian 12 Molecule target, for machines without systemd or a registry.
-molecule-deploy: collection-copy lab
+molecule-deploy: collection-copy lab ## deploy the stack into the Debian 12 and 13 Molecule targets (machines without systemd)
 	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); molecule converge -s default
 
 # The gpu scenario on a real NVIDIA GPU host of yours, over SSH: GENAI_GPU_HOST=... [GENAI_GPU_USER=...] make molecule-gpu
-molecule-gpu: collection-copy
+molecule-gpu: collection-copy ## the gpu scenario on your GPU host: GENAI_GPU_HOST=... make molecule-gpu
 	@test -n "$${GENAI_GPU_HOST:-}" || { echo "set GENAI_GPU_HOST (and GENAI_GPU_USER) to a GPU host reachable over SSH"; exit 2; }
 	molecule test -s gpu
 
-molecule-destroy: | venv
+molecule-destroy: | venv ## remove the target of molecule-deploy
 	molecule destroy -s default
 
 browser:
 	command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Not part of the tests: each prints a table (see the scripts' docstrings).
-bench: collections
+bench: collections ## benchmark table: ollama_model against the CLI
 	$(BIN)/python tests/benchmarks/ollama_model.py
 
-bench-stack: collection-copy lab
+bench-stack: collection-copy lab ## benchmark table: the stack (converge, first token, tokens/s)
 	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); $(BIN)/python tests/benchmarks/stack.py
 
-clean:
+clean: ## remove .build and tests/output
 	rm -rf $(BUILD) tests/output
