@@ -78,18 +78,15 @@ def test_ollama_pulls_from_mirror_and_answers(lab: Lab, lab_network, start_conta
     assert "Paris" in answer["response"], answer
 
 
-def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_network, start_container):
-    ollama, ollama_url = start_ollama(lab, lab_network, start_container)
-    model = lab.mirror_model
-    pull_from_mirror(ollama_url, model)
-
+def start_open_webui(lab: Lab, image_key: str, lab_network: str, start_container, ollama_name: str) -> str:
+    """Starts one of the lab's Open WebUI images; returns its URL once /health answers."""
     webui = start_container(
-        lab.image("open_webui"),
+        lab.image(image_key),
         name=f"lab-open-webui-{secrets.token_hex(4)}",
         network=lab_network,
         ports={"8080/tcp": ("127.0.0.1", None)},
         environment={
-            "OLLAMA_BASE_URL": f"http://{ollama.name}:11434",
+            "OLLAMA_BASE_URL": f"http://{ollama_name}:11434",
             "WEBUI_SECRET_KEY": secrets.token_urlsafe(32),
             "ENABLE_OPENAI_API": "false",
         },
@@ -98,16 +95,36 @@ def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_networ
     startup = wait_until(
         lambda: requests.get(f"{url}/health", timeout=2).ok,
         180,
-        "Open WebUI",
+        f"Open WebUI ({image_key})",
         lambda: container_logs(webui),
     )
-    record("open_webui_startup_seconds", round(startup, 1))
+    record(f"{image_key}_startup_seconds", round(startup, 1))
+    return url
 
+
+def sign_up_admin(url: str) -> dict:
+    """The first account becomes the administrator; returns the Authorization header."""
     admin = {"name": "Lab Admin", "email": "admin@example.com", "password": secrets.token_urlsafe(16)}
     signup = requests.post(f"{url}/api/v1/auths/signup", json=admin, timeout=30)
     assert signup.status_code == 200, signup.text
     assert signup.json()["role"] == "admin"
-    token = signup.json()["token"]
+    return {"Authorization": f"Bearer {signup.json()['token']}"}
+
+
+def test_slim_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_network, start_container):
+    """The image Molecule deploys: no torch in it, and it still serves users and chats."""
+    ollama, ollama_url = start_ollama(lab, lab_network, start_container)
+    model = lab.mirror_model
+    pull_from_mirror(ollama_url, model)
+    probe = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "python3", lab.image("open_webui_slim"), "-c", "import torch"],
+        capture_output=True,
+        text=True,
+    )
+    assert probe.returncode != 0 and "No module named 'torch'" in probe.stderr, probe.stderr[-500:]
+
+    url = start_open_webui(lab, "open_webui_slim", lab_network, start_container, ollama.name)
+    headers = sign_up_admin(url)
 
     second = requests.post(
         f"{url}/api/v1/auths/signup",
@@ -116,7 +133,6 @@ def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_networ
     )
     assert second.status_code == 403, (second.status_code, second.text)
 
-    headers = {"Authorization": f"Bearer {token}"}
     models = requests.get(f"{url}/api/models", headers=headers, timeout=60).json()["data"]
     assert model in [entry["id"] for entry in models], models
 
@@ -130,6 +146,40 @@ def test_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_networ
     content = chat.json()["choices"][0]["message"]["content"]
     record("open_webui_chat", content)
     assert "Paris" in content, chat.json()
+
+
+def test_full_open_webui_embeds_a_document_on_the_cpu(lab: Lab, lab_network, start_container):
+    """The full image (torch without triton): a document is split, embedded by the local model and found again."""
+    ollama, _ollama_url = start_ollama(lab, lab_network, start_container)
+    url = start_open_webui(lab, "open_webui", lab_network, start_container, ollama.name)
+    headers = sign_up_admin(url)
+
+    embedding = requests.get(f"{url}/api/v1/retrieval/embedding", headers=headers, timeout=30).json()
+    assert embedding["RAG_EMBEDDING_ENGINE"] == "", embedding
+
+    fact = f"The lab's secret word is {secrets.token_hex(4)}."
+    upload = requests.post(
+        f"{url}/api/v1/files/",
+        params={"process": "true", "process_in_background": "false"},
+        headers=headers,
+        files={"file": ("facts.txt", f"{fact}\nThe capital of France is Paris.\n".encode(), "text/plain")},
+        timeout=300,
+    )
+    assert upload.status_code == 200, upload.text
+    file_id = upload.json()["id"]
+    status = requests.get(f"{url}/api/v1/files/{file_id}/process/status", headers=headers, timeout=30).json()
+    assert status == {"status": "completed"}, status
+
+    found = requests.post(
+        f"{url}/api/v1/retrieval/query/doc",
+        headers=headers,
+        json={"collection_name": f"file-{file_id}", "query": "What is the secret word?", "k": 1},
+        timeout=120,
+    )
+    assert found.status_code == 200, found.text
+    documents = found.json()["documents"][0]
+    record("open_webui_local_embedding_hit", documents)
+    assert any(fact in document for document in documents), documents
 
 
 def test_export_writes_a_loadable_archive_once(lab: Lab, docker_client, tmp_path):
