@@ -30,7 +30,8 @@ options:
   headers:
     description:
       - Extra HTTP headers sent with every request to Ollama, for example the credentials of an authenticating
-        reverse proxy in front of it. Never logged.
+        reverse proxy in front of it. Never logged, and never sent to a model registry (the registry requests of
+        O(selfhosted.genai.ollama_model#module:state=latest) and of check mode use a client of their own).
     type: dict
     default: {}
 notes:

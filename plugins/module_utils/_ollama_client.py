@@ -11,6 +11,7 @@ modules run on the managed host, next to an Ollama API that must not be exposed 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import socket
@@ -38,12 +39,14 @@ def connection_argument_spec() -> dict:
 class OllamaError(Exception):
     """An error a person can act on; the message says what went wrong and, where known, how to fix it.
 
-    transient: worth retrying (the service restarting, a dropped connection); a 4xx answer never is."""
+    transient: worth retrying (the service restarting, a dropped connection); a 4xx answer never is.
+    stream_error: Ollama's own words when the error came as an {"error": ...} line of a stream."""
 
-    def __init__(self, message: str, status: int | None = None, transient: bool = False) -> None:
+    def __init__(self, message: str, status: int | None = None, transient: bool = False, stream_error: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.transient = transient
+        self.stream_error = stream_error
 
 
 class OllamaNotFound(OllamaError):
@@ -51,7 +54,10 @@ class OllamaNotFound(OllamaError):
 
 
 # Words in Ollama's stream errors that mean the network failed, not the request.
-_TRANSIENT_WORDS = ("timeout", "timed out", "connection", "eof", "reset", "temporar", "max retries", "unavailable")
+# "context canceled": Ollama stopping (a restart) cancels the pulls it is serving.
+_TRANSIENT_WORDS = (
+    "timeout", "timed out", "connection", "eof", "reset", "temporar", "max retries", "unavailable", "context canceled",
+)
 
 
 def _error_text(body: bytes) -> str:
@@ -68,35 +74,54 @@ def _error_text(body: bytes) -> str:
 
 
 class NdjsonStream:
-    """Reads Ollama's newline-delimited JSON progress; an {"error": ...} line, even after HTTP 200, raises."""
+    """Reads Ollama's newline-delimited JSON progress; an {"error": ...} line, even after HTTP 200, raises.
 
-    def __init__(self, response, what: str) -> None:
+    final_status: the status the last event must have (a pull ends with "success"); a stream that stops before
+    it was cut (Ollama restarted or the connection dropped), which is worth a retry, not a success."""
+
+    def __init__(self, response, what: str, final_status: str | None = None) -> None:
         self._response = response
         self._what = what
+        self._final_status = final_status
 
     def __iter__(self):
+        last: dict = {}
         try:
-            for raw in iter(self._response.readline, b""):
-                line = raw.strip()
-                if not line:
-                    continue
-                try:
-                    event = json.loads(line)
-                except ValueError as exc:
-                    raise OllamaError(f"{self._what}: the stream sent a line that is not JSON: {to_text(line)[:200]}") from exc
-                if isinstance(event, dict) and event.get("error"):
-                    message = to_text(event["error"])
-                    raise OllamaError(
-                        f"{self._what}: the stream ended with an error: {message}",
-                        transient=any(word in message.lower() for word in _TRANSIENT_WORDS),
-                    )
+            for event in self._events():
+                last = event
                 yield event
         except (socket.timeout, TimeoutError) as exc:
             raise OllamaError(
                 f"{self._what}: no progress from Ollama within the stream timeout; raise 'stream_timeout'", transient=True
             ) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise OllamaError(f"{self._what}: the connection to Ollama broke ({exc!r}); Ollama may be restarting", transient=True) from exc
         finally:
             self._response.close()
+        if self._final_status is not None and last.get("status") != self._final_status:
+            raise OllamaError(
+                f"{self._what}: the stream ended before Ollama reported '{self._final_status}'"
+                f" (last status: {last.get('status')!r}); Ollama may have restarted",
+                transient=True,
+            )
+
+    def _events(self):
+        for raw in iter(self._response.readline, b""):
+            line = raw.strip()
+            if not line:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError as exc:
+                raise OllamaError(f"{self._what}: the stream sent a line that is not JSON: {to_text(line)[:200]}") from exc
+            if isinstance(event, dict) and event.get("error"):
+                message = to_text(event["error"])
+                raise OllamaError(
+                    f"{self._what}: the stream ended with an error: {message}",
+                    transient=any(word in message.lower() for word in _TRANSIENT_WORDS),
+                    stream_error=message,
+                )
+            yield event
 
 
 class OllamaClient:
@@ -177,7 +202,7 @@ class OllamaClient:
 
     def pull(self, name: str, insecure: bool = False, timeout: int | None = None) -> NdjsonStream:
         response = self._open("POST", "/api/pull", {"model": name, "insecure": insecure, "stream": True}, timeout=timeout)
-        return NdjsonStream(response, f"pulling {name}")
+        return NdjsonStream(response, f"pulling {name}", final_status="success")
 
     def create(self, request: dict, timeout: int | None = None) -> NdjsonStream:
         response = self._open("POST", "/api/create", dict(request, stream=True), timeout=timeout)
@@ -194,19 +219,6 @@ class OllamaClient:
         with open(path, "rb") as handle:
             headers = {"Content-Type": "application/octet-stream", "Content-Length": str(os.path.getsize(path))}
             self._open("POST", f"/api/blobs/{digest}", data=handle, timeout=timeout, headers=headers).close()
-
-    def registry_manifest_digest(self, manifest_url: str) -> str:
-        """sha256 of the registry's manifest bytes: the digest /api/tags shows once Ollama has pulled that manifest."""
-        try:
-            response = self._request.open("GET", manifest_url, headers={"Accept": MANIFEST_ACCEPT}, timeout=self.timeout)
-            body = response.read()
-        except HTTPError as exc:
-            if exc.code == 404:
-                raise OllamaNotFound(f"the registry has no such model or tag ({manifest_url} answered 404)", 404) from exc
-            raise OllamaError(f"the registry answered {manifest_url} with HTTP {exc.code}: {_error_text(exc.read() if exc.fp else b'')}", exc.code) from exc
-        except (URLError, OSError, socket.timeout) as exc:
-            raise OllamaError(f"cannot reach the registry at {manifest_url}: {getattr(exc, 'reason', exc)}") from exc
-        return hashlib.sha256(body).hexdigest()
 
 
 def sha256_of_file(path: str) -> str:
@@ -226,7 +238,11 @@ class Stopwatch:
         return round(time.monotonic() - self._started, 3)
 
 
-def with_retries(operation, retries: int, delay: float = 2.0, on_retry=None):
+# Waits of 6, 12 and 18 s over the default 3 retries: 36 s, longer than a restarting Ollama needs (about 20 s).
+RETRY_DELAY = 6.0
+
+
+def with_retries(operation, retries: int, delay: float = RETRY_DELAY, on_retry=None):
     """Runs operation; retries an OllamaError marked transient up to `retries` times, waiting longer each time."""
     attempt = 0
     while True:

@@ -5,8 +5,9 @@
 
 # This module_utils is PRIVATE: it may change without notice. Only this collection's modules use it.
 
-"""What ollama_model decides, as pure functions: which action a state needs, and whether a created model
-already has exactly the wanted customisation. No I/O here, so every rule has a unit test."""
+"""What ollama_model decides, as pure functions: the options of one model (the module's and the ollama role's
+ollama_models entries, one spec for both), which action a state needs, and whether a created model already has
+exactly the wanted customisation. No I/O here, so every rule has a unit test."""
 
 from __future__ import annotations
 
@@ -20,6 +21,51 @@ DELETE = "delete"
 CREATE = "create"
 
 _BLOB_DIGEST = re.compile(r"sha256[-:]([0-9a-f]{64})")
+
+CUSTOMISATIONS = ("system", "template", "parameters", "messages")
+MUTUALLY_EXCLUSIVE = [("source", "from")]
+
+
+def model_argument_spec() -> dict:
+    """The options of one model: ollama_model's own (beside the connection options and registry_hosts), and the
+    keys an entry of the ollama role's ollama_models may have. The role validates entries with this spec."""
+    return {
+        "name": {"type": "str", "required": True},
+        "state": {"type": "str", "default": "present", "choices": ["present", "latest", "absent"]},
+        "insecure": {"type": "bool", "default": False},
+        "source": {"type": "path"},
+        "from": {"type": "str"},
+        "system": {"type": "str"},
+        "template": {"type": "str"},
+        "parameters": {"type": "dict"},
+        "messages": {
+            "type": "list",
+            "elements": "dict",
+            "options": {
+                "role": {"type": "str", "required": True, "choices": ["system", "user", "assistant"]},
+                "content": {"type": "str", "required": True},
+            },
+        },
+        "retries": {"type": "int", "default": 3},
+        "stream_timeout": {"type": "int", "default": 900},
+    }
+
+
+def option_problems(params: dict) -> list:
+    """The rules between options that a type check cannot express, as messages naming the options."""
+    problems = []
+    creating = params.get("source") is not None or params.get("from") is not None
+    state = params.get("state") or "present"
+    if state == "latest" and creating:
+        problems.append("state=latest is for models pulled from a registry; a model built with source or from is kept with state=present")
+    given = [key for key in CUSTOMISATIONS if params.get(key) is not None]
+    if given and not creating and state != "absent":
+        problems.append(f"{', '.join(given)} need 'from' (a model to build on) or 'source' (a GGUF file)")
+    if params.get("stream_timeout") is not None and params["stream_timeout"] <= 0:
+        problems.append(f"stream_timeout must be a positive number of seconds, not {params['stream_timeout']}")
+    if params.get("retries") is not None and params["retries"] < 0:
+        problems.append(f"retries must be 0 or more, not {params['retries']}")
+    return problems
 
 
 def plan_registry_model(state: str, local_digest: str | None, remote_digest: str | None = None) -> str:

@@ -117,3 +117,19 @@ class ModelName:
         """Where the registry serves this tag's manifest (the same request Ollama makes when it pulls)."""
         scheme = "http" if insecure else self.scheme
         return f"{scheme}://{self.host}/v2/{self.namespace}/{self.model}/manifests/{self.tag}"
+
+    def spelled_as(self, existing: list) -> ModelName:
+        """This name as Ollama spells it when it pulls (server/routes.go getExistingName in 0.24.0).
+
+        Ollama takes each part (host, namespace, model, tag) in the case of a model it already has with that part
+        equal regardless of case, and asks the registry with the result; parts it knows no model for keep the case
+        given. Ollama picks among several spellings of a part in no fixed order; this prefers the spelling of the
+        model itself, then the first listed."""
+        same = [other for other in existing if other == self]
+        candidates = same + [other for other in existing if other not in same]
+        parts = {}
+        for part in ("host", "namespace", "model", "tag"):
+            wanted = getattr(self, part)
+            spellings = [getattr(other, part) for other in candidates if getattr(other, part).lower() == wanted.lower()]
+            parts[part] = spellings[0] if spellings else wanted
+        return ModelName(parts["host"], parts["namespace"], parts["model"], parts["tag"], self.scheme)

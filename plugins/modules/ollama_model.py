@@ -79,6 +79,12 @@ options:
     description:
       - Model parameters such as V(temperature), V(num_ctx) or V(stop) (a list for several values).
         Needs O(source) or O(from).
+      - "Each is checked, before any change, against the type Ollama expects (the parameters of Ollama 0.24.0):
+        numbers V(temperature), V(top_p), V(min_p), V(typical_p), V(repeat_penalty), V(presence_penalty),
+        V(frequency_penalty); integers V(num_ctx), V(num_batch), V(num_gpu), V(main_gpu), V(num_thread), V(num_keep),
+        V(seed), V(num_predict), V(top_k), V(repeat_last_n); boolean V(use_mmap); V(stop), a string or a list of strings."
+      - A numeric string such as V("0.2") is converted; an unknown name or a value of another type is refused,
+        because Ollama would store it and then fail every generation of the model.
       - For a model from O(source), only the parameters given here are compared; Ollama may add stop words it
         derives from the GGUF.
     type: dict
@@ -100,7 +106,9 @@ options:
   retries:
     description:
       - How many times to retry a pull or an upload after a transient failure (connection lost, Ollama
-        restarting). Ollama resumes a partial download where it stopped.
+        restarting, a pull stream that ends before Ollama reports success). Ollama resumes a partial download
+        where it stopped.
+      - Retry N waits 6 x N seconds, so the default 3 retries wait 36 seconds in all, enough for a restarting Ollama.
     type: int
     default: 3
   stream_timeout:
@@ -109,6 +117,17 @@ options:
         Checking the digest of a large model can take minutes without a message.
     type: int
     default: 900
+  registry_hosts:
+    description:
+      - Registry host names mapped to IP addresses, the same mapping as the Ollama container's C(/etc/hosts)
+        (for example the ollama role's C(ollama_etc_hosts)).
+      - O(state=latest) and check mode ask the registry from the managed host, while Ollama pulls from inside its
+        container; with this mapping a registry or mirror known only through the container's C(/etc/hosts) is asked at
+        the address Ollama uses. Only the connection goes to the mapped address; the HTTP Host header, TLS server
+        name and certificate check keep the name.
+      - Other names are resolved as usual.
+    type: dict
+    default: {}
 seealso:
   - module: selfhosted.genai.ollama_model_info
   - name: Ollama API
@@ -130,6 +149,14 @@ EXAMPLES = r"""
   selfhosted.genai.ollama_model:
     name: mirror.example.internal:5000/library/gemma3:270m
     insecure: true
+
+- name: Keep up to date from a mirror that only the Ollama container's /etc/hosts knows
+  selfhosted.genai.ollama_model:
+    name: models.lan:5000/library/gemma3:270m
+    insecure: true
+    state: latest
+    registry_hosts:
+      models.lan: 10.0.0.7
 
 - name: Import a GGUF file from the managed host
   selfhosted.genai.ollama_model:
@@ -260,43 +287,29 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_client im
 )
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model import (
     CREATE,
+    CUSTOMISATIONS,
     DELETE,
+    MUTUALLY_EXCLUSIVE,
     NOTHING,
     PULL,
     create_request,
     customisation_differences,
     customisation_of,
     expected_customisation,
+    model_argument_spec,
+    option_problems,
     plan_registry_model,
     summarise_pull,
 )
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import InvalidModelName, ModelName
-
-CUSTOMISATIONS = ("system", "template", "parameters", "messages")
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_parameters import ParameterProblem, check_parameters
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_registry import RegistryClient, explain_pull_error
 
 
 def argument_spec() -> dict:
     spec = connection_argument_spec()
-    spec.update(
-        name={"type": "str", "required": True},
-        state={"type": "str", "default": "present", "choices": ["present", "latest", "absent"]},
-        insecure={"type": "bool", "default": False},
-        source={"type": "path"},
-        system={"type": "str"},
-        template={"type": "str"},
-        parameters={"type": "dict"},
-        messages={
-            "type": "list",
-            "elements": "dict",
-            "options": {
-                "role": {"type": "str", "required": True, "choices": ["system", "user", "assistant"]},
-                "content": {"type": "str", "required": True},
-            },
-        },
-        retries={"type": "int", "default": 3},
-        stream_timeout={"type": "int", "default": 900},
-    )
-    spec["from"] = {"type": "str"}
+    spec.update(model_argument_spec())
+    spec["registry_hosts"] = {"type": "dict", "default": {}}
     return spec
 
 
@@ -310,14 +323,18 @@ class ModelManager:
 
     # --- shared ------------------------------------------------------------------------------------
 
-    def find(self) -> dict | None:
+    def listed(self) -> list:
+        """(name, entry) for every model Ollama lists under a valid name."""
+        models = []
         for entry in self.client.list_models():
             try:
-                if ModelName.parse(entry.get("name", "")) == self.name:
-                    return entry
+                models.append((ModelName.parse(entry.get("name", "")), entry))
             except InvalidModelName:
                 continue
-        return None
+        return models
+
+    def find(self) -> dict | None:
+        return next((entry for name, entry in self.listed() if name == self.name), None)
 
     @staticmethod
     def describe(entry: dict | None) -> dict:
@@ -339,10 +356,15 @@ class ModelManager:
 
     # --- registry models ---------------------------------------------------------------------------
 
+    def manifest_url(self) -> str:
+        """The manifest URL Ollama would ask, with the name spelled as Ollama spells it for a pull."""
+        spelled = self.name.spelled_as([name for name, _entry in self.listed()])
+        return spelled.manifest_url(self.params["insecure"])
+
     def registry_digest(self) -> str:
-        url = self.name.manifest_url(self.params["insecure"])
+        registry = RegistryClient(self.params["timeout"], self.params["validate_certs"], self.params["registry_hosts"])
         try:
-            return self.client.registry_manifest_digest(url)
+            return registry.manifest_digest(self.manifest_url())
         except OllamaNotFound as exc:
             raise OllamaError(
                 f"model '{self.params['name']}' not found: {exc}. Check the name and tag, and that the registry has it."
@@ -350,14 +372,16 @@ class ModelManager:
 
     def pull(self) -> dict:
         events: list = []
-        attempts = {"count": 0}
+        attempts = {"count": 0, "manifest_fetched": False}
 
         def attempt() -> None:
             attempts["count"] += 1
+            attempts["manifest_fetched"] = False
             last_log = 0.0
             watch = Stopwatch()
             for event in self.client.pull(self.name.full, self.params["insecure"], timeout=self.params["stream_timeout"]):
                 events.append(event)
+                attempts["manifest_fetched"] |= event.get("status") != "pulling manifest"
                 if watch.seconds - last_log >= 30:
                     last_log = watch.seconds
                     self.module.log(f"ollama_model: pulling {self.name.shortest}: {event.get('status')} {event.get('completed', '')}/{event.get('total', '')}")
@@ -368,6 +392,9 @@ class ModelManager:
         except OllamaError as exc:
             if "file does not exist" in str(exc) or "not found" in str(exc):
                 raise OllamaError(f"{exc}. Is '{self.params['name']}' spelled right, and does the registry have that tag?") from exc
+            explained = exc.stream_error and explain_pull_error(exc.stream_error, self.manifest_url(), attempts["manifest_fetched"])
+            if explained:
+                raise OllamaError(f"pulling {self.name.shortest}: {explained}", exc.status) from exc
             raise
         seconds = watch.seconds
         transferred = summarise_pull(events)
@@ -483,23 +510,21 @@ class ModelManager:
 
 
 def validate(module: AnsibleModule) -> ModelName:
+    """Refuses bad input before any request; converts parameters to the types Ollama expects."""
     params = module.params
     try:
         name = ModelName.parse(params["name"])
     except InvalidModelName as exc:
         module.fail_json(msg=str(exc))
-    creating = params["source"] is not None or params["from"] is not None
-    if params["state"] == "latest" and creating:
-        module.fail_json(msg="state=latest is for models pulled from a registry; a model built with source or from is kept with state=present")
-    if not creating and params["state"] != "absent":
-        given = [key for key in CUSTOMISATIONS if params[key] is not None]
-        if given:
-            module.fail_json(msg=f"{', '.join(given)} need 'from' (a model to build on) or 'source' (a GGUF file)")
-    for key in ("timeout", "stream_timeout"):
-        if params[key] <= 0:
-            module.fail_json(msg=f"{key} must be a positive number of seconds, not {params[key]}")
-    if params["retries"] < 0:
-        module.fail_json(msg=f"retries must be 0 or more, not {params['retries']}")
+    problems = option_problems(params)
+    if params["timeout"] <= 0:
+        problems.append(f"timeout must be a positive number of seconds, not {params['timeout']}")
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    try:
+        params["parameters"] = check_parameters(params["parameters"]) if params["parameters"] is not None else None
+    except ParameterProblem as exc:
+        module.fail_json(msg=str(exc))
     return name
 
 
@@ -507,7 +532,7 @@ def main() -> None:
     module = AnsibleModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
-        mutually_exclusive=[("source", "from")],
+        mutually_exclusive=MUTUALLY_EXCLUSIVE,
     )
     name = validate(module)
     manager = ModelManager(module, OllamaClient.from_module(module), name)

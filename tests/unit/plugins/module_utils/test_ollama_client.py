@@ -100,3 +100,43 @@ def test_url_comes_from_the_option_then_the_environment_then_the_default(monkeyp
     monkeypatch.setenv("OLLAMA_URL", "http://10.0.0.5:11434/")
     assert client.OllamaClient().url == "http://10.0.0.5:11434"
     assert client.OllamaClient("https://ollama.internal").url == "https://ollama.internal"
+
+
+def test_a_pull_stream_that_stops_before_success_is_a_transient_failure():
+    body = Lines(b'{"status":"pulling manifest"}\n{"status":"pulling abc","digest":"sha256:abc","total":10,"completed":4}\n')
+    with pytest.raises(OllamaError) as error:
+        list(NdjsonStream(body, "pulling m", final_status="success"))
+    assert error.value.transient is True
+    assert str(error.value) == (
+        "pulling m: the stream ended before Ollama reported 'success' (last status: 'pulling abc'); Ollama may have restarted"
+    )
+    assert body.closed_by_reader is True
+
+
+def test_a_pull_stream_that_ends_with_success_is_complete():
+    body = Lines(b'{"status":"pulling manifest"}\n{"status":"success"}\n')
+    assert list(NdjsonStream(body, "pulling m", final_status="success"))[-1] == {"status": "success"}
+
+
+@pytest.mark.parametrize("failure", [ConnectionResetError(104, "Connection reset by peer"), client.http.client.IncompleteRead(b"")])
+def test_a_connection_broken_mid_stream_is_a_transient_failure(failure):
+    class Broken(Lines):
+        def readline(self, *args):
+            raise failure
+
+    with pytest.raises(OllamaError, match="the connection to Ollama broke") as error:
+        list(NdjsonStream(Broken(b""), "pulling m", final_status="success"))
+    assert error.value.transient is True
+
+
+def test_the_default_retries_wait_long_enough_for_a_restarting_ollama(monkeypatch):
+    waits = []
+    monkeypatch.setattr(client.time, "sleep", waits.append)
+
+    def down():
+        raise OllamaError("cannot reach", transient=True)
+
+    with pytest.raises(OllamaError):
+        client.with_retries(down, retries=3)
+    assert waits == [6.0, 12.0, 18.0]
+    assert sum(waits) >= 30

@@ -89,3 +89,18 @@ def test_invalid_names_are_refused_with_the_broken_rule(reference, rule):
 def test_a_name_that_is_not_text_is_refused():
     with pytest.raises(InvalidModelName, match="it is empty"):
         ModelName.parse(None)
+
+
+def test_a_name_is_spelled_as_ollama_spells_it_for_a_pull():
+    existing = [ModelName.parse("mirror.test:80/library/gemma3:270m"), ModelName.parse("Other/Model:v1")]
+    spelled = ModelName.parse("MIRROR.test:80/LIBRARY/GEMMA3:270M").spelled_as(existing)
+    assert spelled.manifest_url(insecure=True) == "http://mirror.test:80/v2/library/gemma3/manifests/270m"
+    # Parts Ollama knows from other models take their spelling; unknown parts keep the spelling given.
+    mixed = ModelName.parse("OTHER/gemma3:NEW").spelled_as(existing)
+    assert (mixed.namespace, mixed.model, mixed.tag) == ("Other", "gemma3", "NEW")
+    assert ModelName.parse("LIBRARY/GEMMA3:270M").spelled_as([]).full == "registry.ollama.ai/LIBRARY/GEMMA3:270M"
+
+
+def test_the_spelling_of_the_model_itself_comes_first():
+    existing = [ModelName.parse("library/Gemma3:x"), ModelName.parse("library/gemma3:270m")]
+    assert ModelName.parse("GEMMA3:270M").spelled_as(existing).full == "registry.ollama.ai/library/gemma3:270m"
