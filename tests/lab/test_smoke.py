@@ -120,6 +120,7 @@ def test_slim_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_n
         ["docker", "run", "--rm", "--entrypoint", "python3", lab.image("open_webui_slim"), "-c", "import torch"],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert probe.returncode != 0 and "No module named 'torch'" in probe.stderr, probe.stderr[-500:]
 
