@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Where a model sits, decided on /api/ps answers of Ollama 0.24.0 (the CPU one recorded from the lab's Ollama;
-the GPU ones in the same shape, with the sizes Ollama reports for a model fully and partly offloaded)."""
+"""Where a model sits, decided on /api/ps answers of Ollama 0.24.0: the CPU one recorded from the lab's Ollama; no
+GPU was available to record the others, so they are that answer's shape with size_vram set as Ollama sets it for a
+model fully and partly offloaded."""
 
 from __future__ import annotations
 
@@ -9,27 +10,36 @@ import pytest
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_offload import CPU, GPU, PARTIAL, offload_of, placement
 
+# Recorded from the lab's Ollama 0.24.0 (CPU engine) on 2026-11-25, the model loaded with /api/generate.
 RECORDED_CPU = {
     "models": [
         {
-            "name": "genai-lab-mirror:80/library/gemma3:270m",
-            "model": "genai-lab-mirror:80/library/gemma3:270m",
-            "size": 541220864,
+            "name": "127.0.0.1:5080/library/gemma3:270m",
+            "model": "127.0.0.1:5080/library/gemma3:270m",
+            "size": 477798912,
             "digest": "9a754356e7c923ad4d9302d4ba4f4e27996a22221aa163269a860c684192eb36",
-            "details": {"format": "gguf", "family": "gemma3", "parameter_size": "268.10M", "quantization_level": "Q4_K_M"},
-            "expires_at": "2026-11-25T23:41:02.1Z",
+            "details": {
+                "parent_model": "",
+                "format": "gguf",
+                "family": "gemma3",
+                "families": ["gemma3"],
+                "parameter_size": "",
+                "quantization_level": "Q4_K_M",
+            },
+            "expires_at": "2026-11-25T23:37:11.521835788Z",
             "size_vram": 0,
             "context_length": 4096,
         }
     ]
 }
+# The same answer as a GPU host gives it (size_vram is the part in GPU memory): whole, and split.
 FULL_GPU = {"models": [{"name": "llama3.1:8b", "model": "llama3.1:8b", "size": 6654289920, "size_vram": 6654289920}]}
 SPLIT = {"models": [{"name": "llama3.1:70b", "model": "llama3.1:70b", "size": 48966930432, "size_vram": 23622320128}]}
 
 
 def test_a_model_on_the_cpu_has_nothing_in_vram():
     assert offload_of(RECORDED_CPU["models"]) == [
-        {"name": "genai-lab-mirror:80/library/gemma3:270m", "size": 541220864, "size_vram": 0, "gpu_percent": 0.0, "placement": CPU}
+        {"name": "127.0.0.1:5080/library/gemma3:270m", "size": 477798912, "size_vram": 0, "gpu_percent": 0.0, "placement": CPU}
     ]
 
 
