@@ -100,7 +100,7 @@ sanity: collection-copy ## ansible-test sanity
 	cd $(COLLECTION_COPY) && ansible-test sanity --venv --python 3.11 --color no
 
 units: collection-copy ## unit tests (pure logic) and the lab's own tests
-	$(BIN)/pytest -q -p no:cacheprovider tests/lab/test_model_mirror.py tests/lab/test_versions.py
+	$(BIN)/pytest -q -p no:cacheprovider tests/lab/test_model_mirror.py tests/lab/test_versions.py tests/roles
 	cd $(COLLECTION_COPY) && if [ -n "$$(find tests/unit -name 'test_*.py')" ]; then \
 	  ansible-test units --venv --python 3.11 --color no; fi
 
