@@ -50,7 +50,7 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model imp
     model_argument_spec,
     option_problems,
 )
-from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import InvalidModelName, ModelName
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import name_problem
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_parameters import ParameterProblem, check_parameters
 
 
@@ -60,14 +60,6 @@ def _as_options(entry) -> dict | None:
     if isinstance(entry, dict):
         return dict(entry)
     return None
-
-
-def _name_problem(name) -> str:
-    try:
-        ModelName.parse(name)
-    except InvalidModelName as exc:
-        return str(exc)
-    return ""
 
 
 def ollama_model_entry_problem(entry) -> str:
@@ -83,7 +75,7 @@ def ollama_model_entry_problem(entry) -> str:
     if result.error_messages:
         return "; ".join(result.error_messages)
     params = result.validated_parameters
-    problems = [_name_problem(params["name"])] + option_problems(params)
+    problems = [name_problem(params["name"])] + option_problems(params)
     if params.get("parameters") is not None:
         try:
             check_parameters(params["parameters"])

@@ -36,17 +36,9 @@ _value:
   sample: "invalid model name 'bad name': it contains white space"
 """
 
-from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import InvalidModelName, ModelName
-
-
-def ollama_model_problem(reference) -> str:
-    try:
-        ModelName.parse(reference)
-    except InvalidModelName as exc:
-        return str(exc)
-    return ""
+from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import name_problem
 
 
 class FilterModule:
     def filters(self):
-        return {"ollama_model_problem": ollama_model_problem}
+        return {"ollama_model_problem": name_problem}

@@ -133,3 +133,12 @@ class ModelName:
             spellings = [getattr(other, part) for other in candidates if getattr(other, part).lower() == wanted.lower()]
             parts[part] = spellings[0] if spellings else wanted
         return ModelName(parts["host"], parts["namespace"], parts["model"], parts["tag"], self.scheme)
+
+
+def name_problem(reference) -> str:
+    """Why Ollama would refuse this model reference, or an empty string when it is valid."""
+    try:
+        ModelName.parse(reference)
+    except InvalidModelName as exc:
+        return str(exc)
+    return ""

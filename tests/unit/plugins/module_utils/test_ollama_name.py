@@ -104,3 +104,10 @@ def test_a_name_is_spelled_as_ollama_spells_it_for_a_pull():
 def test_the_spelling_of_the_model_itself_comes_first():
     existing = [ModelName.parse("library/Gemma3:x"), ModelName.parse("library/gemma3:270m")]
     assert ModelName.parse("GEMMA3:270M").spelled_as(existing).full == "registry.ollama.ai/library/gemma3:270m"
+
+
+def test_name_problem_says_why_or_nothing():
+    from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import name_problem
+
+    assert name_problem("gemma3:270m") == ""
+    assert name_problem("gemma3:bad tag") == "invalid model name 'gemma3:bad tag': it contains white space"
