@@ -73,18 +73,24 @@ def container_logs(container) -> str:
 
 
 @pytest.fixture
-def lab_network(docker_client: docker.DockerClient, lab: Lab) -> Iterator[str]:
-    """A private network for one test, joined by the model mirror for the test's lifetime."""
+def private_network(docker_client: docker.DockerClient) -> Iterator[docker.models.networks.Network]:
+    """A fresh network for one test, emptied and removed at teardown."""
     network = docker_client.networks.create(f"genai-lab-test-{secrets.token_hex(4)}", driver="bridge")
-    mirror = docker_client.containers.get(lab.description["mirror"]["container"])
-    network.connect(mirror, aliases=[lab.description["mirror"]["container"]])
     try:
-        yield network.name
+        yield network
     finally:
         network.reload()
         for member in network.containers:
             network.disconnect(member, force=True)
         network.remove()
+
+
+@pytest.fixture
+def lab_network(private_network, docker_client: docker.DockerClient, lab: Lab) -> str:
+    """A private network for one test, joined by the model mirror for the test's lifetime."""
+    mirror = docker_client.containers.get(lab.description["mirror"]["container"])
+    private_network.connect(mirror, aliases=[lab.description["mirror"]["container"]])
+    return private_network.name
 
 
 @pytest.fixture

@@ -1,16 +1,21 @@
 """The lab works end to end: the real Ollama pulls the real model from the mirror and answers, and the real
-Open WebUI in front of it signs up an admin and answers a chat. Nothing here is mocked."""
+Open WebUI in front of it signs up an admin and answers a chat; the real Caddy gets a certificate from the real
+Pebble over ACME and serves HTTPS with it. Nothing here is mocked."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import secrets
 import subprocess
+import textwrap
 from pathlib import Path
 
 import requests
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 
 from conftest import LAB_TOOLS, Lab, container_logs, published_url, wait_until
 from model_mirror import MirrorName
@@ -198,3 +203,95 @@ def test_export_writes_a_loadable_archive_once(lab: Lab, docker_client, tmp_path
     with archive.open("rb") as handle:
         loaded = docker_client.images.load(handle.read())
     assert [entry.id for entry in loaded] == [docker_client.images.get(image).id]
+
+
+# Run by Python in the lab's runtime image, on the test's network: fetches Pebble's issuing root (over Pebble's
+# listener, trusted through the lab CA), then asks the site trusting that root and nothing else; and once more
+# trusting only the system's authorities, which must refuse the certificate.
+HTTPS_CLIENT = textwrap.dedent(
+    """
+    import base64, http.client, json, ssl, sys, urllib.request
+    roots_url, site = sys.argv[1:]
+    listener = ssl.create_default_context(cafile="/pebble/listener-ca.pem")
+    root = urllib.request.urlopen(roots_url, context=listener, timeout=10).read().decode()
+    connection = http.client.HTTPSConnection(site, context=ssl.create_default_context(cadata=root), timeout=10)
+    connection.request("GET", "/")
+    response = connection.getresponse()
+    leaf = connection.sock.getpeercert(binary_form=True)
+    try:
+        http.client.HTTPSConnection(site, context=ssl.create_default_context(), timeout=10).request("GET", "/")
+        system_store = "accepted"
+    except ssl.SSLCertVerificationError as error:
+        system_store = error.verify_message
+    print(json.dumps({"status": response.status, "body": response.read().decode(), "root": root,
+                      "leaf": base64.b64encode(leaf).decode(), "system_store": system_store}))
+    """
+)
+
+
+def common_name(name: x509.Name) -> str:
+    return name.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+
+
+def test_caddy_gets_a_certificate_from_pebble_and_serves_https(
+    lab: Lab, docker_client, private_network, start_container, tmp_path
+):
+    """The reverse proxy's ACME flow against a test CA: Caddy trusts Pebble's listener through the lab CA, gets a
+    certificate for chat.genai.test, and a client that trusts only Pebble's issuing root reads the page."""
+    pebble = lab.description["pebble"]
+    site = "chat.genai.test"
+
+    def on_network(*aliases: str) -> dict:
+        endpoint = docker_client.api.create_endpoint_config(aliases=list(aliases))
+        return {"network": private_network.name, "networking_config": {private_network.name: endpoint}}
+
+    start_container(lab.image("pebble"), name=f"lab-pebble-{secrets.token_hex(4)}", **on_network(pebble["dns_name"]))
+    caddyfile = tmp_path / "Caddyfile"
+    caddyfile.write_text(
+        "{\n"
+        "\temail lab@genai.test\n"
+        f"\tacme_ca {pebble['directory_url']}\n"
+        "\tacme_ca_root /etc/caddy/pebble-listener-ca.pem\n"
+        "}\n\n"
+        f"{site} {{\n"
+        '\trespond "ok"\n'
+        "}\n"
+    )
+    caddy = start_container(
+        lab.image("caddy"),
+        name=f"lab-caddy-{secrets.token_hex(4)}",
+        volumes={
+            str(caddyfile): {"bind": "/etc/caddy/Caddyfile", "mode": "ro"},
+            pebble["listener_ca"]: {"bind": "/etc/caddy/pebble-listener-ca.pem", "mode": "ro"},
+        },
+        **on_network(site),
+    )
+    obtained = wait_until(
+        lambda: b"certificate obtained successfully" in caddy.logs(),
+        60,
+        "Caddy's certificate from Pebble",
+        lambda: container_logs(caddy),
+    )
+    record("caddy_acme_certificate_seconds", round(obtained, 1))
+
+    client = start_container(
+        lab.image("runtime"),
+        name=f"lab-https-client-{secrets.token_hex(4)}",
+        command=["python3", "-c", HTTPS_CLIENT, pebble["roots_url"], site],
+        volumes={pebble["listener_ca"]: {"bind": "/pebble/listener-ca.pem", "mode": "ro"}},
+        **on_network(),
+    )
+    exit_code = client.wait(timeout=60)["StatusCode"]
+    output = client.logs(stdout=True, stderr=False).decode()
+    assert exit_code == 0, container_logs(client)
+    answer = json.loads(output)
+
+    assert (answer["status"], answer["body"]) == (200, "ok")
+    leaf = x509.load_der_x509_certificate(base64.b64decode(answer["leaf"]))
+    root = x509.load_pem_x509_certificate(answer["root"].encode())
+    record("caddy_certificate_issuer", leaf.issuer.rfc4514_string())
+    assert common_name(leaf.issuer).startswith("Pebble Intermediate CA"), leaf.issuer
+    assert common_name(root.subject).startswith("Pebble Root CA"), root.subject
+    names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names.get_values_for_type(x509.DNSName) == [site]
+    assert answer["system_store"] == "unable to get local issuer certificate", answer["system_store"]

@@ -30,6 +30,13 @@ def test_role_defaults_pin_what_the_lab_builds(role, variable, expected):
     assert role_default(role, variable) == expected
 
 
+def test_the_reverse_proxy_pins_the_caddy_the_lab_builds():
+    if not (ROOT / "roles" / "reverse_proxy" / "defaults" / "main.yml").is_file():
+        pytest.skip("no reverse_proxy role yet")
+    expected = f"docker.io/library/caddy:{VERSIONS['CADDY_VERSION']}"
+    assert role_default("reverse_proxy", "reverse_proxy_image") == expected
+
+
 def test_the_lab_description_names_images_by_the_versions():
     lab = describe.description(VERSIONS, "/cache", 5080)
     assert lab["images"]["ollama"] == f"genai-lab/ollama:{VERSIONS['OLLAMA_VERSION']}"
@@ -37,6 +44,25 @@ def test_the_lab_description_names_images_by_the_versions():
     assert lab["archives"]["ollama"] == f"genai-lab_ollama_{VERSIONS['OLLAMA_VERSION']}.tar"
     assert lab["model"]["network_name"] == f"genai-lab-mirror:80/{VERSIONS['LAB_MODEL']}"
     assert lab["nvidia_repository"]["version"] == f"{VERSIONS['NVIDIA_CTK_VERSION']}-1"
+    assert lab["images"]["caddy"] == f"genai-lab/caddy:{VERSIONS['CADDY_VERSION']}"
+    assert lab["archives"]["caddy"] == f"genai-lab_caddy_{VERSIONS['CADDY_VERSION']}.tar"
+    assert lab["images"]["pebble"] == f"genai-lab/pebble:{VERSIONS['PEBBLE_VERSION']}"
+    assert lab["versions"]["caddy"] == VERSIONS["CADDY_VERSION"]
+    assert lab["versions"]["pebble"] == VERSIONS["PEBBLE_VERSION"]
+
+
+def test_the_lab_description_says_where_pebble_answers():
+    pebble = describe.description(VERSIONS, "/cache", 5080)["pebble"]
+    assert pebble["listener_ca"] == "/cache/pebble/listener-ca.pem"
+    assert pebble["directory_url"] == "https://pebble.genai.test:14000/dir"
+    assert pebble["roots_url"] == "https://pebble.genai.test:15000/roots/0"
+    assert pebble["dns_name"] in pebble["listener_names"]
+
+
+def test_pebble_listener_names_become_openssl_subject_alt_names():
+    text = describe.shell_assignments(VERSIONS)
+    san = "DNS:pebble.genai.test,DNS:genai-lab-pebble,DNS:pebble,DNS:localhost,IP:127.0.0.1"
+    assert f"PEBBLE_LISTENER_SAN={san}\n" in text
 
 
 def test_a_malformed_versions_line_is_refused(tmp_path):
@@ -47,6 +73,14 @@ def test_a_malformed_versions_line_is_refused(tmp_path):
 
 
 def test_the_shell_assignments_are_quoted_for_bash():
-    text = describe.shell_assignments({"OLLAMA_VERSION": "0.24.0", "OPEN_WEBUI_VERSION": "0.12.4", "LAB_MODEL": "library/x:1"})
+    text = describe.shell_assignments(
+        {
+            "OLLAMA_VERSION": "0.24.0",
+            "OPEN_WEBUI_VERSION": "0.12.4",
+            "CADDY_VERSION": "2.11.9",
+            "PEBBLE_VERSION": "2.10.1",
+            "LAB_MODEL": "library/x:1",
+        }
+    )
     assert "IMG_OLLAMA=genai-lab/ollama:0.24.0\n" in text
     assert "LAB_MODEL=library/x:1\n" in text

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import shlex
 import sys
@@ -16,6 +17,14 @@ NETWORK = "genai-lab"
 MIRROR_CONTAINER = "genai-lab-mirror"
 # The lab model's GGUF under the cache, reassembled from its PyPI packages.
 GGUF_FILE = "models/gemma3-270m-q4_k_m.gguf"
+# Pebble's HTTPS listener: a certificate for these names, issued by a lab CA kept under the cache (PEBBLE_DIR).
+PEBBLE_DIR = "pebble"
+PEBBLE_DNS_NAME = "pebble.genai.test"
+# The name a scenario gives its Pebble container: the listener certificate covers it, and the short "pebble".
+PEBBLE_CONTAINER = "genai-lab-pebble"
+PEBBLE_LISTENER_NAMES = (PEBBLE_DNS_NAME, PEBBLE_CONTAINER, "pebble", "localhost", "127.0.0.1")
+PEBBLE_ACME_PORT = 14000
+PEBBLE_MANAGEMENT_PORT = 15000
 
 
 def read_versions(path: Path = LAB_DIR / "versions.env") -> dict[str, str]:
@@ -42,6 +51,9 @@ def images(versions: dict[str, str]) -> dict[str, str]:
         "open_webui": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}",
         "open_webui_slim": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-slim",
         "model_mirror": "genai-lab/model-mirror:1",
+        "base": "genai-lab/base:12",
+        "caddy": f"genai-lab/caddy:{versions['CADDY_VERSION']}",
+        "pebble": f"genai-lab/pebble:{versions['PEBBLE_VERSION']}",
     }
 
 
@@ -50,10 +62,26 @@ def archive_name(image: str) -> str:
     return image.replace("/", "_").replace(":", "_") + ".tar"
 
 
+def subject_alt_name(name: str) -> str:
+    """openssl's subjectAltName entry for a host name or an IP address."""
+    try:
+        return f"IP:{ipaddress.ip_address(name)}"
+    except ValueError:
+        return f"DNS:{name}"
+
+
 def shell_assignments(versions: dict[str, str]) -> str:
     values = dict(versions)
     values.update({f"IMG_{key.upper()}": image for key, image in images(versions).items()})
-    values.update(LAB_NETWORK=NETWORK, MIRROR_CONTAINER=MIRROR_CONTAINER, GGUF_FILE=GGUF_FILE)
+    values.update(
+        LAB_NETWORK=NETWORK,
+        MIRROR_CONTAINER=MIRROR_CONTAINER,
+        GGUF_FILE=GGUF_FILE,
+        PEBBLE_DIR=PEBBLE_DIR,
+        PEBBLE_DNS_NAME=PEBBLE_DNS_NAME,
+    )
+    # openssl's subjectAltName syntax: DNS:name for names, IP:address for addresses.
+    values["PEBBLE_LISTENER_SAN"] = ",".join(subject_alt_name(name) for name in PEBBLE_LISTENER_NAMES)
     return "".join(f"{key}={shlex.quote(value)}\n" for key, value in values.items())
 
 
@@ -69,6 +97,8 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "ollama": versions["OLLAMA_VERSION"],
             "open_webui": versions["OPEN_WEBUI_VERSION"],
             "nvidia_container_toolkit": versions["NVIDIA_CTK_VERSION"],
+            "caddy": versions["CADDY_VERSION"],
+            "pebble": versions["PEBBLE_VERSION"],
         },
         "network": NETWORK,
         "mirror": {
@@ -87,6 +117,21 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "version": f"{versions['NVIDIA_CTK_VERSION']}-1",
             "host_url": f"http://127.0.0.1:{mirror_port}/libnvidia-container",
             "network_url": f"http://{MIRROR_CONTAINER}/libnvidia-container",
+        },
+        # Not running in the lab: a test starts the pebble image on its own network with the alias dns_name.
+        "pebble": {
+            "dns_name": PEBBLE_DNS_NAME,
+            "container": PEBBLE_CONTAINER,
+            "listener_names": list(PEBBLE_LISTENER_NAMES),
+            # The CA that issued Pebble's listener certificate: what an ACME client trusts (Caddy's acme_ca_root).
+            "listener_ca": f"{cache}/{PEBBLE_DIR}/listener-ca.pem",
+            "acme_port": PEBBLE_ACME_PORT,
+            "directory_path": "/dir",
+            "directory_url": f"https://{PEBBLE_DNS_NAME}:{PEBBLE_ACME_PORT}/dir",
+            "management_port": PEBBLE_MANAGEMENT_PORT,
+            # The root that signs the certificates Pebble issues: new at every start of Pebble.
+            "roots_path": "/roots/0",
+            "roots_url": f"https://{PEBBLE_DNS_NAME}:{PEBBLE_MANAGEMENT_PORT}/roots/0",
         },
     }
 
