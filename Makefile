@@ -167,7 +167,7 @@ galaxy-install-test: deploy-venv $(ANSIBLE_WHEEL) ## build the tarball, install 
 # The same playbook into the Debian 12 Molecule target, for machines without systemd or a registry.
 molecule-deploy: collection-copy lab ## deploy the stack into the Debian 12 and 13 Molecule targets (machines without systemd)
 	tools/lab/lab export $(LAB_ARCHIVES) stack
-	$(MOLECULE_ENV); molecule converge -s default
+	$(MOLECULE_ENV); molecule converge -s tls
 
 # The gpu scenario on a real NVIDIA GPU host of yours, over SSH: GENAI_GPU_HOST=... [GENAI_GPU_USER=...] make molecule-gpu
 molecule-gpu: collection-copy ## the gpu scenario on your GPU host: GENAI_GPU_HOST=... make molecule-gpu
@@ -175,10 +175,11 @@ molecule-gpu: collection-copy ## the gpu scenario on your GPU host: GENAI_GPU_HO
 	molecule test -s gpu
 
 molecule-destroy: | venv ## remove the target of molecule-deploy
-	molecule destroy -s default
+	molecule destroy -s tls
 
 browser:
-	command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	command -v chromium >/dev/null && command -v certutil >/dev/null || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libnss3-tools; }
 
 # Not part of the tests: each prints a table (see the scripts' docstrings).
 bench: collections ## benchmark table: ollama_model against the CLI

@@ -1,10 +1,13 @@
-"""A real browser (Debian's Chromium driven by Playwright) signs in to the deployed Open WebUI, picks the model,
-asks "The capital of France is" and waits for an answer naming Paris. The screenshot is kept."""
+"""A real browser (Debian's Chromium driven by Playwright) signs in to the deployed Open WebUI over HTTPS, with the
+site's CA trusted in its own certificate store (no certificate errors ignored), picks the model, asks "The capital
+of France is" and waits for the streamed answer naming Paris (websockets and streaming through the proxy). The
+screenshot is kept."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -27,16 +30,29 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def trusting_home(home: Path, ca_file: Path) -> dict[str, str]:
+    """A HOME whose NSS database (what Chromium trusts on Linux) holds the site's CA, and only there."""
+    database = home / ".pki" / "nssdb"
+    database.mkdir(parents=True)
+    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{database}", "-n", "genai-site-ca", "-t", "C,,", "-i", str(ca_file)], check=True)
+    return {**os.environ, "HOME": str(home)}
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make installs it)")
-def test_a_person_chats_in_the_browser(host, tmp_path):
-    address = host.interface("eth0").addresses[0]
-    url = f"http://{address}:3000"
+def test_a_person_chats_in_the_browser(host, site, tmp_path):
+    url = site.url
     password = host.file("/etc/selfhosted-genai/open-webui/admin_password").content_string.strip()
     screenshot = SCREENSHOTS / f"open-webui-chat-{host.backend.get_hostname()}.png"
     screenshot.parent.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {site.name} {site.address}"],
+            env=trusting_home(tmp_path / "home", site.ca_file),
+        )
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         try:
             page.goto(f"{url}/auth", wait_until="domcontentloaded", timeout=60_000)

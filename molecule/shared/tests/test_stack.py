@@ -1,6 +1,6 @@
-"""The deployed stack, checked from outside and inside the target: containers, volumes, isolation of Ollama,
-secrets, the administrator, a chat answered by the real model, and what survived the recreation of both
-containers (molecule/shared/side_effect.yml)."""
+"""The deployed stack, checked from outside (through the HTTPS proxy, as a browser would) and inside the target:
+containers, volumes, isolation of Ollama, secrets, the administrator, a chat answered by the real model, and what
+survived the recreation of every container (molecule/shared/side_effect.yml)."""
 
 from __future__ import annotations
 
@@ -30,16 +30,15 @@ def wait_for(probe, timeout: float, what: str):
 
 
 @pytest.fixture(scope="module")
-def open_webui(host) -> str:
-    """Open WebUI as a browser on the lab network sees it: the target's address, the published port."""
-    address = host.interface("eth0").addresses[0]
-    return f"http://{address}:3000"
+def open_webui(site) -> str:
+    """Open WebUI as a browser on the lab network sees it: through the proxy, over HTTPS."""
+    return site.url
 
 
 @pytest.fixture(scope="module")
-def admin(host, open_webui) -> dict:
+def admin(host, open_webui, https) -> dict:
     password = host.file("/etc/selfhosted-genai/open-webui/admin_password").content_string.strip()
-    response = requests.post(
+    response = https.post(
         f"{open_webui}/api/v1/auths/signin", json={"email": "admin@localhost", "password": password}, timeout=30
     )
     assert response.status_code == 200, response.text
@@ -55,20 +54,31 @@ def test_container_runs_and_is_healthy(host, name):
     wait_for(health, 120, f"{name} running and healthy")
 
 
-@pytest.mark.parametrize(("volume", "target"), [("ollama", "/root/.ollama"), ("open-webui", "/app/backend/data")])
-def test_data_lives_in_named_volumes(host, volume, target):
+@pytest.mark.parametrize(
+    ("container", "volume", "target"),
+    [
+        ("ollama", "ollama", "/root/.ollama"),
+        ("open-webui", "open-webui", "/app/backend/data"),
+        ("caddy", "caddy-data", "/data"),
+        ("caddy", "caddy-logs", "/var/log/caddy"),
+    ],
+)
+def test_data_lives_in_named_volumes(host, container, volume, target):
     assert host.run("docker volume inspect %s", volume).rc == 0
-    container = "ollama" if volume == "ollama" else "open-webui"
     mounts = json.loads(host.check_output("docker inspect -f '{{ json .Mounts }}' %s", container))
     assert {"Type": "volume", "Name": volume, "Destination": target} in [
         {key: mount[key] for key in ("Type", "Name", "Destination")} for mount in mounts
     ]
 
 
-def test_ollama_api_is_published_on_loopback_only(host):
-    assert host.socket("tcp://127.0.0.1:11434").is_listening
-    assert not host.socket("tcp://0.0.0.0:11434").is_listening
-    assert host.socket("tcp://0.0.0.0:3000").is_listening
+def test_only_the_proxy_publishes_ports(host):
+    published = {}
+    for name in host.check_output("docker ps --format '{{ .Names }}'").split():
+        bindings = json.loads(host.check_output("docker inspect -f '{{ json .HostConfig.PortBindings }}' %s", name))
+        if bindings:
+            published[name] = sorted(bindings)
+    exposes_ollama = host.ansible.get_variables().get("ollama_expose_api", False)
+    assert published == {"caddy": sorted(["80/tcp", "443/tcp", "443/udp"] + (["11443/tcp"] if exposes_ollama else []))}
 
 
 def test_ollama_is_reachable_only_from_its_private_network(host):
@@ -92,9 +102,9 @@ def test_secrets_are_kept_root_only(host):
         assert len(secret.content_string.strip()) >= 24
 
 
-def test_the_admin_signs_in_and_signup_is_closed(admin, open_webui):
+def test_the_admin_signs_in_and_signup_is_closed(admin, open_webui, https):
     assert admin["role"] == "admin"
-    visitor = requests.post(
+    visitor = https.post(
         f"{open_webui}/api/v1/auths/signup",
         json={"name": "Visitor", "email": "visitor@example.com", "password": "visitor-password-1"},
         timeout=30,
@@ -102,11 +112,11 @@ def test_the_admin_signs_in_and_signup_is_closed(admin, open_webui):
     assert visitor.status_code == 403, visitor.text
 
 
-def test_a_chat_through_open_webui_is_answered_by_the_model(admin, open_webui):
+def test_a_chat_through_open_webui_is_answered_by_the_model(admin, open_webui, https):
     headers = {"Authorization": f"Bearer {admin['token']}"}
-    models = requests.get(f"{open_webui}/api/models", headers=headers, timeout=60).json()["data"]
+    models = https.get(f"{open_webui}/api/models", headers=headers, timeout=60).json()["data"]
     assert MODEL in [entry["id"] for entry in models]
-    chat = requests.post(
+    chat = https.post(
         f"{open_webui}/api/chat/completions",
         headers=headers,
         json={"model": MODEL, "messages": [{"role": "user", "content": PROMPT}], "stream": False},
@@ -118,15 +128,15 @@ def test_a_chat_through_open_webui_is_answered_by_the_model(admin, open_webui):
     assert "Paris" in answer
 
 
-def test_user_chat_and_session_survive_recreating_the_containers(host, open_webui):
+def test_user_chat_and_session_survive_recreating_the_containers(host, open_webui, https):
     saved = json.loads(host.file("/root/molecule-side-effect.json").content_string)
-    # The token was issued before both containers were removed and created again.
-    response = requests.get(
+    # The token was issued before the containers were removed and created again.
+    response = https.get(
         f"{open_webui}/api/v1/chats/{saved['chat_id']}",
         headers={"Authorization": f"Bearer {saved['token']}"},
         timeout=30,
     )
     assert response.status_code == 200, response.text
     assert response.json()["chat"]["title"] == "Kept across recreation"
-    current = [host.check_output("docker inspect -f '{{ .Id }}' %s", name) for name in ("ollama", "open-webui")]
+    current = [host.check_output("docker inspect -f '{{ .Id }}' %s", name) for name in ("ollama", "open-webui", "caddy")]
     assert not set(current) & set(saved["containers"]), "the side effect did not recreate the containers"
