@@ -80,7 +80,9 @@ def site_name_resolves(site) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def https(site) -> requests.Session:
-    """A client that trusts only the site's CA."""
+    """A client that trusts only the site's CA, and ignores REQUESTS_CA_BUNDLE and proxies from the environment
+    (which would otherwise win over the session's own setting)."""
     session = requests.Session()
+    session.trust_env = False
     session.verify = str(site.ca_file)
     return session

@@ -78,7 +78,8 @@ def test_open_webui_knows_its_public_address(host, site):
 
 
 def test_an_answer_streams_through_the_proxy(host, site, https):
-    """Tokens arrive one by one, spread over time: nothing on the way buffers the stream."""
+    """Tokens arrive one by one, spread over time: nothing on the way buffers the stream. The question asks for a
+    few sentences, so that there are tokens to spread."""
     password = host.file("/etc/selfhosted-genai/open-webui/admin_password").content_string.strip()
     token = https.post(
         f"{site.url}/api/v1/auths/signin", json={"email": "admin@localhost", "password": password}, timeout=30
@@ -87,7 +88,11 @@ def test_an_answer_streams_through_the_proxy(host, site, https):
     with https.post(
         f"{site.url}/api/chat/completions",
         headers={"Authorization": f"Bearer {token}"},
-        json={"model": MODEL, "stream": True, "messages": [{"role": "user", "content": "The capital of France is"}]},
+        json={
+            "model": MODEL,
+            "stream": True,
+            "messages": [{"role": "user", "content": "Describe Paris, the capital of France, in three sentences."}],
+        },
         stream=True,
         timeout=300,
     ) as response:
@@ -100,8 +105,8 @@ def test_an_answer_streams_through_the_proxy(host, site, https):
                     text += delta
     print(f"{len(arrivals)} chunks over {arrivals[-1] - arrivals[0]:.3f} s: {text!r}")
     assert "Paris" in text
-    assert len(arrivals) >= 3
-    assert arrivals[-1] - arrivals[0] > 0.05
+    assert len(arrivals) >= 10
+    assert arrivals[-1] - arrivals[0] > 0.1
 
 
 def test_tls_scan(site):
@@ -110,12 +115,12 @@ def test_tls_scan(site):
         CertificateInfoExtraArgument,
         ScanCommand,
         ScanCommandAttemptStatusEnum,
+        ScanCommandsExtraArguments,
         Scanner,
         ServerNetworkLocation,
         ServerScanRequest,
         ServerScanStatusEnum,
     )
-    from sslyze.plugins.scan_commands import ScanCommandsExtraArguments
 
     request = ServerScanRequest(
         server_location=ServerNetworkLocation(hostname=site.name, port=443, ip_address=site.address),
@@ -144,20 +149,25 @@ def test_tls_scan(site):
         assert attempt.status == ScanCommandAttemptStatusEnum.COMPLETED
         summary[version] = [suite.cipher_suite.name for suite in attempt.result.accepted_cipher_suites]
     deployment = scans.certificate_info.result.certificate_deployments[0]
+    leaf = deployment.received_certificate_chain[0]
+    names = leaf.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    leaf_names = [str(name) for name in names.get_values_for_type(x509.DNSName)] + [
+        str(address) for address in names.get_values_for_type(x509.IPAddress)
+    ]
+    valid = [result.was_validation_successful for result in deployment.path_validation_results]
     hsts = scans.http_headers.result.strict_transport_security_header
     print("sslyze summary:")
     for version, suites in summary.items():
         print(f"  {version}: {len(suites)} accepted {suites}")
-    print(f"  certificate matches {site.name}: {deployment.leaf_certificate_subject_matches_hostname}")
-    print(f"  chain valid for the site's CA: {[r.was_validation_successful for r in deployment.path_validation_results]}")
+    print(f"  certificate names {leaf_names}, chain valid against the site's CA and the system stores: {valid}")
     print(f"  HSTS: max_age={hsts.max_age if hsts else None}")
 
     assert summary["ssl_2_0"] == summary["ssl_3_0"] == summary["tls_1_0"] == summary["tls_1_1"] == []
     assert summary["tls_1_2"] and summary["tls_1_3"]
     weak = ("NULL", "EXPORT", "anon", "RC4", "DES", "MD5", "CBC")
     assert [suite for suites in summary.values() for suite in suites if any(word in suite for word in weak)] == []
-    assert deployment.leaf_certificate_subject_matches_hostname
-    assert any(result.was_validation_successful for result in deployment.path_validation_results)
+    assert site.name in leaf_names
+    assert any(valid)
     assert hsts is not None and hsts.max_age == 31536000
 
 
@@ -213,7 +223,7 @@ def test_every_container_is_hardened(host, name):
     config = json.loads(host.check_output("docker inspect -f '{{ json .HostConfig }}' %s", name))
     print(
         f"{name}: CapDrop={config['CapDrop']} CapAdd={config['CapAdd']} SecurityOpt={config['SecurityOpt']} "
-        f"ReadonlyRootfs={config['ReadonlyRootfs']} Tmpfs={config['Tmpfs']} Memory={config['Memory']} "
+        f"ReadonlyRootfs={config['ReadonlyRootfs']} Tmpfs={config.get('Tmpfs')} Memory={config['Memory']} "
         f"PidsLimit={config['PidsLimit']}"
     )
     assert config["CapDrop"] == ["ALL"]
