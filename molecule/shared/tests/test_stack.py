@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 
 LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
 OLLAMA_IMAGE = LAB["images"]["ollama"]
