@@ -9,7 +9,7 @@ MODEL = "gemma3:270m"
 
 
 def ollama(host, path: str, body: dict | None = None) -> dict:
-    """Ollama's API on the host's loopback, where the role publishes it."""
+    """Ollama's API on the host's loopback, where the role publishes it with ollama_publish_api (molecule.yml)."""
     if body is None:
         command = f"curl -fsS http://127.0.0.1:11434{path}"
     else:
