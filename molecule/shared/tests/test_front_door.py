@@ -77,6 +77,20 @@ def test_open_webui_knows_its_public_address(host, site):
     assert settings["WEBUI_SESSION_COOKIE_SECURE"] == settings["WEBUI_AUTH_COOKIE_SECURE"] == "true"
 
 
+def test_open_webui_settings_the_role_documents(host):
+    """The upload limit the proxy follows, the read-only root's static folder, embeddings from Ollama, and the
+    generations kept off Ollama's queue, as the open_webui README says."""
+    environment = json.loads(host.check_output("docker inspect -f '{{ json .Config.Env }}' open-webui"))
+    settings = dict(entry.split("=", 1) for entry in environment)
+    assert settings["RAG_FILE_MAX_SIZE"] == "100"
+    assert settings["STATIC_DIR"] == "/tmp/static"
+    assert settings["RAG_OLLAMA_BASE_URL"] == "http://ollama:11434"
+    assert settings["ENABLE_FOLLOW_UP_GENERATION"] == "false"
+    assert settings["ENABLE_AUTOCOMPLETE_GENERATION"] == settings["ENABLE_MEMORY_BACKGROUND_REVIEW"] == "false"
+    caddyfile = host.file("/etc/selfhosted-genai/reverse-proxy/caddy/Caddyfile").content_string
+    assert "max_size 101MB" in caddyfile
+
+
 def test_an_answer_streams_through_the_proxy(host, site, https):
     """Tokens arrive one by one, spread over time: nothing on the way buffers the stream. The question asks for a
     few sentences, so that there are tokens to spread."""
