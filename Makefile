@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,9 +118,16 @@ lab-tests: | venv ## the lab smoke test: real Ollama, model and both Open WebUI 
 LAB_ARCHIVES := $(GENAI_LAB_CACHE)/archives
 MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$(CURDIR)/tests/output/screenshots \
 	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
+MOLECULE_UPGRADE := molecule test -s upgrade --platform-name genai-upgrade-debian12
+# upgrade runs on one platform of the shared two: the roles' behaviour on both releases is the tls scenario's.
 molecule: collection-copy lab browser ## every Molecule scenario but gpu
 	tools/lab/lab export $(LAB_ARCHIVES) stack
-	$(MOLECULE_ENV); molecule test --all --exclude gpu
+	tools/lab/lab export $(LAB_ARCHIVES) upgrade
+	$(MOLECULE_ENV); molecule test --all --exclude gpu --exclude upgrade && $(MOLECULE_UPGRADE)
+
+molecule-upgrade: collection-copy lab ## the upgrade scenario alone (backup, restore, upgrade and rollback)
+	tools/lab/lab export $(LAB_ARCHIVES) upgrade
+	$(MOLECULE_ENV); $(MOLECULE_UPGRADE)
 
 # The deploy command of the README: this host, local connection, with the collection installed as a user without
 # a clone would install it (GALAXY_INSTALL below), and only requirements.txt.
