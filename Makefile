@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -195,6 +195,9 @@ bench: collections ## benchmark table: ollama_model against the CLI
 bench-stack: collection-copy lab ## benchmark table: the stack (converge, first token, tokens/s)
 	tools/lab/lab export $(LAB_ARCHIVES) stack
 	$(MOLECULE_ENV); $(BIN)/python tests/benchmarks/stack.py
+
+bench-backup: | venv lab ## benchmark table: backup, verify and restore of 10 000 messages
+	$(BIN)/python tests/benchmarks/backup.py
 
 clean: ## remove .build and tests/output
 	rm -rf $(BUILD) tests/output

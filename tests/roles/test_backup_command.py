@@ -4,6 +4,7 @@ real data (online copies, checksums, restore) is tested by the Molecule scenario
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import tarfile
 from pathlib import Path
@@ -14,6 +15,10 @@ SCRIPT = Path(__file__).resolve().parents[2] / "roles" / "backup" / "files" / "s
 spec = importlib.util.spec_from_file_location("selfhosted_genai_backup", SCRIPT)
 backup = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(backup)
+
+
+# A week after the archives below: none is of the last 24 hours unless a test says so.
+LATER = dt.datetime(2026, 12, 3, tzinfo=dt.timezone.utc)
 
 
 def name(stamp: str, suffix: str = ".tar.gz") -> str:
@@ -30,7 +35,7 @@ def test_archive_names_carry_their_time_and_nothing_else_is_an_archive():
 def test_retention_keeps_the_newest_of_each_day_and_week():
     # Two a day from Monday 2026-11-02 to Thursday 2026-11-26 (ISO weeks 45 to 48).
     names = [name(f"202611{day:02d}T{hour:02d}0000Z") for day in range(2, 27) for hour in (3, 15)]
-    kept = backup.archives_to_keep(names, keep_daily=3, keep_weekly=2)
+    kept = backup.archives_to_keep(names, keep_daily=3, keep_weekly=2, now=LATER)
     assert sorted(kept) == sorted([
         name("20261126T150000Z"), name("20261125T150000Z"), name("20261124T150000Z"),  # the last 3 days
         name("20261122T150000Z"),  # the newest of week 47 (week 48's newest is the 26th's, already kept)
@@ -39,8 +44,18 @@ def test_retention_keeps_the_newest_of_each_day_and_week():
 
 def test_retention_deletes_only_the_oldest_and_never_other_files():
     names = [name(f"2026110{day}T030000Z") for day in range(1, 6)] + ["README", "partial.tmp"]
-    kept = backup.archives_to_keep(names, keep_daily=3, keep_weekly=0)
+    kept = backup.archives_to_keep(names, keep_daily=3, keep_weekly=0, now=LATER)
     assert sorted(set(names) - kept) == [name("20261101T030000Z"), name("20261102T030000Z")]
+
+
+def test_retention_keeps_every_archive_of_the_last_24_hours():
+    # Four backups today (the nightly one and three before upgrades), the newest of yesterday, and last week's.
+    today = [name(f"20261126T{hour:02d}0000Z") for hour in (3, 10, 11, 12)]
+    names = today + [name("20261125T030000Z"), name("20261119T030000Z")]
+    now = dt.datetime(2026, 11, 26, 13, tzinfo=dt.timezone.utc)
+    kept = backup.archives_to_keep(names, keep_daily=1, keep_weekly=0, now=now)
+    # Yesterday's 03:00 archive is 34 hours old and not the newest of the one day kept: it goes, so does last week's.
+    assert sorted(kept) == sorted(today)
 
 
 @pytest.mark.parametrize(("made_by", "running", "refused"), [

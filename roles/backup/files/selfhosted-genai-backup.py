@@ -68,11 +68,13 @@ def archive_time(name: str) -> dt.datetime | None:
     return dt.datetime.strptime(match["stamp"], STAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
 
 
-def archives_to_keep(names: list[str], keep_daily: int, keep_weekly: int) -> set[str]:
-    """The newest archive of each of the newest keep_daily days and of each of the newest keep_weekly ISO weeks.
+def archives_to_keep(names: list[str], keep_daily: int, keep_weekly: int, now: dt.datetime) -> set[str]:
+    """Every archive of the last 24 hours (a backup taken before an upgrade survives the next one that day), and
+    the newest archive of each of the newest keep_daily days and of each of the newest keep_weekly ISO weeks.
     Names that are not archives are kept (never deleted)."""
     dated = sorted(((archive_time(n), n) for n in names if archive_time(n)), reverse=True)
     keep = {n for n in names if archive_time(n) is None}
+    keep |= {name for when, name in dated if now - when < dt.timedelta(hours=24)}
     for limit, period in ((keep_daily, lambda t: t.date()), (keep_weekly, lambda t: t.isocalendar()[:2])):
         seen: list = []
         for when, name in dated:
@@ -350,7 +352,8 @@ def archives(config: dict) -> list[Path]:
 
 def prune(config: dict, protect: str | None = None) -> dict:
     names = [p.name for p in archives(config)]
-    keep = archives_to_keep(names, config["keep_daily"], config["keep_weekly"]) | ({protect} if protect else set())
+    now = dt.datetime.now(dt.timezone.utc)
+    keep = archives_to_keep(names, config["keep_daily"], config["keep_weekly"], now) | ({protect} if protect else set())
     deleted = []
     for name in names:
         if name not in keep:
