@@ -13,6 +13,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
 import requests
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -186,6 +187,56 @@ def test_full_open_webui_embeds_a_document_on_the_cpu(lab: Lab, lab_network, sta
     documents = found.json()["documents"][0]
     record("open_webui_local_embedding_hit", documents)
     assert any(fact in document for document in documents), documents
+
+
+def test_previous_open_webui_starts_and_reports_its_version(
+    lab: Lab, docker_client, private_network, start_container
+):
+    """The release upgrade tests start from: installed over the slim image as one layer more, still without torch.
+    No Ollama: /health and /api/version answer without one."""
+    image = lab.image("open_webui_previous")
+    version = lab.description["versions"]["open_webui_previous"]
+    previous, slim = docker_client.images.get(image), docker_client.images.get(lab.image("open_webui_slim"))
+    assert previous.labels["org.opencontainers.image.version"] == version
+    assert previous.attrs["RootFS"]["Layers"][:-1] == slim.attrs["RootFS"]["Layers"]
+    no_torch = "import cv2, importlib.util; print(importlib.util.find_spec('torch'))"
+    probe = subprocess.run(
+        ["docker", "run", "--rm", "--network", "none", "--entrypoint", "python3", image, "-c", no_torch],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (probe.returncode, probe.stdout) == (0, "None\n"), probe.stderr[-500:]
+
+    url = start_open_webui(lab, "open_webui_previous", private_network.name, start_container, "genai-lab-no-ollama")
+    answer = requests.get(f"{url}/api/version", timeout=10)
+    assert answer.status_code == 200, answer.text
+    record("open_webui_previous_version", answer.json())
+    assert answer.json()["version"] == version
+
+
+def test_unhealthy_open_webui_keeps_running_without_answering(lab: Lab, private_network, start_container):
+    """What a failed upgrade looks like: the container runs, /health never answers, and docker stop is quick."""
+    container = start_container(
+        lab.image("open_webui_unhealthy"),
+        name=f"lab-open-webui-unhealthy-{secrets.token_hex(4)}",
+        network=private_network.name,
+        ports={"8080/tcp": ("127.0.0.1", None)},
+    )
+    url = published_url(container, "8080/tcp")
+    wait_until(
+        lambda: b"never answering /health" in container.logs(),
+        30,
+        "the unhealthy image's command",
+        lambda: container_logs(container),
+    )
+    with pytest.raises(requests.RequestException):
+        requests.get(f"{url}/health", timeout=2)
+    container.reload()
+    assert container.status == "running"
+    assert container.attrs["State"]["Health"]["Status"] == "starting"
+    container.stop(timeout=10)
+    assert container.wait(timeout=5)["StatusCode"] == 0
 
 
 def test_export_writes_a_loadable_archive_once(lab: Lab, docker_client, tmp_path):

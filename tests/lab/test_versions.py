@@ -51,6 +51,18 @@ def test_the_lab_description_names_images_by_the_versions():
     assert lab["versions"]["pebble"] == VERSIONS["PEBBLE_VERSION"]
 
 
+def test_the_upgrade_images_are_the_previous_release_and_the_current_one():
+    lab = describe.description(VERSIONS, "/cache", 5080)
+    previous, current = VERSIONS["OPEN_WEBUI_PREVIOUS_VERSION"], VERSIONS["OPEN_WEBUI_VERSION"]
+    assert tuple(map(int, previous.split("."))) < tuple(map(int, current.split(".")))
+    assert lab["versions"]["open_webui_previous"] == previous
+    assert lab["images"]["open_webui_previous"] == f"genai-lab/open-webui:{previous}-slim"
+    assert lab["images"]["open_webui_unhealthy"] == f"genai-lab/open-webui:{current}-unhealthy"
+    assert lab["archives"]["open_webui_upgrade"] == f"genai-lab_open-webui_{previous}-{current}-upgrade.tar"
+    text = describe.shell_assignments(VERSIONS)
+    assert f"ARCHIVE_OPEN_WEBUI_UPGRADE=genai-lab_open-webui_{previous}-{current}-upgrade.tar\n" in text
+
+
 def test_the_lab_description_says_where_pebble_answers():
     pebble = describe.description(VERSIONS, "/cache", 5080)["pebble"]
     assert pebble["listener_ca"] == "/cache/pebble/listener-ca.pem"
@@ -77,6 +89,7 @@ def test_the_shell_assignments_are_quoted_for_bash():
         {
             "OLLAMA_VERSION": "0.24.0",
             "OPEN_WEBUI_VERSION": "0.12.4",
+            "OPEN_WEBUI_PREVIOUS_VERSION": "0.11.4",
             "CADDY_VERSION": "2.11.9",
             "PEBBLE_VERSION": "2.10.1",
             "LAB_MODEL": "library/x:1",

@@ -50,6 +50,10 @@ def images(versions: dict[str, str]) -> dict[str, str]:
         "ollama": f"genai-lab/ollama:{versions['OLLAMA_VERSION']}",
         "open_webui": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}",
         "open_webui_slim": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-slim",
+        # For upgrade tests: the previous release installed over the slim image (one layer more), and the slim image
+        # with a command that keeps running but never answers /health (a failed upgrade, to roll back from).
+        "open_webui_previous": f"genai-lab/open-webui:{versions['OPEN_WEBUI_PREVIOUS_VERSION']}-slim",
+        "open_webui_unhealthy": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-unhealthy",
         "model_mirror": "genai-lab/model-mirror:1",
         "base": "genai-lab/base:12",
         "caddy": f"genai-lab/caddy:{versions['CADDY_VERSION']}",
@@ -60,6 +64,13 @@ def images(versions: dict[str, str]) -> dict[str, str]:
 def archive_name(image: str) -> str:
     """The file `lab export` writes an image to."""
     return image.replace("/", "_").replace(":", "_") + ".tar"
+
+
+def upgrade_archive_name(versions: dict[str, str]) -> str:
+    """The file `lab export DIR upgrade` writes: one `docker save` of the images open_webui_previous,
+    open_webui_slim and open_webui_unhealthy, whose shared layers it holds once."""
+    previous, current = versions["OPEN_WEBUI_PREVIOUS_VERSION"], versions["OPEN_WEBUI_VERSION"]
+    return f"genai-lab_open-webui_{previous}-{current}-upgrade.tar"
 
 
 def subject_alt_name(name: str) -> str:
@@ -79,6 +90,7 @@ def shell_assignments(versions: dict[str, str]) -> str:
         GGUF_FILE=GGUF_FILE,
         PEBBLE_DIR=PEBBLE_DIR,
         PEBBLE_DNS_NAME=PEBBLE_DNS_NAME,
+        ARCHIVE_OPEN_WEBUI_UPGRADE=upgrade_archive_name(versions),
     )
     # openssl's subjectAltName syntax: DNS:name for names, IP:address for addresses.
     values["PEBBLE_LISTENER_SAN"] = ",".join(subject_alt_name(name) for name in PEBBLE_LISTENER_NAMES)
@@ -92,10 +104,14 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
         "cache": cache,
         "tools_dir": str(LAB_DIR),
         "images": lab_images,
-        "archives": {key: archive_name(image) for key, image in lab_images.items()},
+        "archives": {
+            **{key: archive_name(image) for key, image in lab_images.items()},
+            "open_webui_upgrade": upgrade_archive_name(versions),
+        },
         "versions": {
             "ollama": versions["OLLAMA_VERSION"],
             "open_webui": versions["OPEN_WEBUI_VERSION"],
+            "open_webui_previous": versions["OPEN_WEBUI_PREVIOUS_VERSION"],
             "nvidia_container_toolkit": versions["NVIDIA_CTK_VERSION"],
             "caddy": versions["CADDY_VERSION"],
             "pebble": versions["PEBBLE_VERSION"],
