@@ -4,7 +4,7 @@
 
 Starts the lab's Open WebUI (slim image, the pinned release) in a container of its own with a fresh volume, creates
 --chats chats of --messages messages each through its API (500 x 20 = 10 000 messages), then times the backup
-command of the backup role (roles/backup/files/selfhosted-genai-backup.py, run here against a configuration in
+command of the backup role (roles/backup/files/selfhosted_genai_backup.py, run here against a configuration in
 a temporary folder): `create` while Open WebUI runs, `verify`, and `restore` onto the emptied volume with the
 container stopped, and checks that the restored database holds every message. Prints one table: sizes (the
 database, the archive) and seconds for each step, with the number of runs' median for create and verify.
@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-COMMAND = REPO / "roles" / "backup" / "files" / "selfhosted-genai-backup.py"
+COMMAND = REPO / "roles" / "backup" / "files" / "selfhosted_genai_backup.py"
 LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
 NAME = "genai-bench-backup"
 ADMIN = {"email": "admin@localhost", "password": "bench-backup-password"}
@@ -59,7 +59,8 @@ def wait_healthy(url: str, timeout: float = 300) -> None:
 
 def run_command(config: Path, *args: str) -> tuple[float, dict]:
     began = time.monotonic()
-    result = subprocess.run([sys.executable, str(COMMAND), "--config", str(config), *args], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(COMMAND), "--config", str(config), *args], capture_output=True, text=True,
+                            check=False)
     elapsed = time.monotonic() - began
     if result.returncode != 0:
         sys.exit(f"{' '.join(args)} failed: {result.stdout} {result.stderr}")
@@ -67,15 +68,15 @@ def run_command(config: Path, *args: str) -> tuple[float, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--chats", type=int, default=500)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     image = LAB["images"]["open_webui_slim"]
-    subprocess.run(["docker", "rm", "-f", NAME], capture_output=True)
-    subprocess.run(["docker", "volume", "rm", NAME], capture_output=True)
-    subprocess.run(["docker", "network", "rm", NAME], capture_output=True)
+    subprocess.run(["docker", "rm", "-f", NAME], capture_output=True, check=False)
+    subprocess.run(["docker", "volume", "rm", NAME], capture_output=True, check=False)
+    subprocess.run(["docker", "network", "rm", NAME], capture_output=True, check=False)
     docker("network", "create", NAME)
     docker("volume", "create", NAME)
     try:
@@ -111,18 +112,18 @@ def main() -> None:
             database_size = sum((data / f"webui.db{suffix}").stat().st_size for suffix in ("", "-wal")
                                 if (data / f"webui.db{suffix}").exists())
             creates, verifies, archive = [], [], None
-            for _ in range(args.runs):
+            for _run in range(args.runs):
                 elapsed, created = run_command(config, "create")
                 creates.append(elapsed)
                 archive = created
                 time.sleep(1.1)  # archive names have one-second resolution
-            for _ in range(args.runs):
+            for _run in range(args.runs):
                 verifies.append(run_command(config, "verify", archive["archive"])[0])
 
             docker("stop", NAME)
             for path in data.iterdir():
                 subprocess.run(["rm", "-rf", str(path)], check=True)
-            restored, _ = run_command(config, "restore", archive["archive"])
+            restored, _restored = run_command(config, "restore", archive["archive"])
             began = time.monotonic()
             docker("start", NAME)
             address = docker("inspect", "-f", "{{ (index .NetworkSettings.Networks \"%s\").IPAddress }}" % NAME, NAME)
@@ -133,9 +134,9 @@ def main() -> None:
                  "print(sum(len(json.loads(c or '{}').get('messages', [])) for (c,) in db.execute('SELECT chat FROM chat')))",
                  str(data / "webui.db")], check=True, capture_output=True, text=True).stdout.strip()
     finally:
-        subprocess.run(["docker", "rm", "-f", NAME], capture_output=True)
-        subprocess.run(["docker", "volume", "rm", NAME], capture_output=True)
-        subprocess.run(["docker", "network", "rm", NAME], capture_output=True)
+        subprocess.run(["docker", "rm", "-f", NAME], capture_output=True, check=False)
+        subprocess.run(["docker", "volume", "rm", NAME], capture_output=True, check=False)
+        subprocess.run(["docker", "network", "rm", NAME], capture_output=True, check=False)
 
     print(f"Open WebUI {archive['manifest']['open_webui_version']} ({image}), {args.chats} chats x {args.messages} "
           f"messages = {total} messages, written through the API in {seeded:.1f} s")

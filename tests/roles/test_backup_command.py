@@ -1,4 +1,4 @@
-"""The pure logic of the backup command (roles/backup/files/selfhosted-genai-backup.py): which archives the
+"""The pure logic of the backup command (roles/backup/files/selfhosted_genai_backup.py): which archives the
 retention keeps, which backups a running Open WebUI may not read, which archive entries are refused. Its work on
 real data (online copies, checksums, restore) is tested by the Molecule scenario upgrade."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "roles" / "backup" / "files" / "selfhosted-genai-backup.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "roles" / "backup" / "files" / "selfhosted_genai_backup.py"
 spec = importlib.util.spec_from_file_location("selfhosted_genai_backup", SCRIPT)
 backup = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(backup)

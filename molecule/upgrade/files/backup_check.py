@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Test tools for backup archives.
 
   committed ARCHIVE WRITER_LOG START   the archive's webui.db: integrity_check, and which chats the writer had

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A canonical export of Open WebUI's users, chats, messages and files, read from its database (read-only): what a
 backup, a restore or an upgrade must keep. Prints JSON; the argument is webui.db's path."""
 

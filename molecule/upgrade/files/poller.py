@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Asks Open WebUI for a chat answer again and again until a stop file appears, finding the container's address
 each time (an upgrade recreates it), and prints the downtime: from the last good answer before the first failure
 to the first good answer after the last one. Arguments: bearer token, model, stop file."""

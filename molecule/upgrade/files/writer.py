@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Writes chats into Open WebUI as fast as it takes them, for a while, and logs each one it confirmed with the time
 of the confirmation (the chat is committed by then). Arguments: base URL, bearer token, seconds, log file."""
 

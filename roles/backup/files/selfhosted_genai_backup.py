@@ -1,8 +1,8 @@
-#!/usr/bin/python3
 """Backups of a selfhosted.genai host: Open WebUI's data, the secrets and the Ollama model inventory.
 
-Installed by the selfhosted.genai.backup role, which writes its configuration (JSON) and runs it from Ansible and
-from a systemd timer. Python's standard library only: it runs on the managed host.
+Installed by the selfhosted.genai.backup role as /usr/local/sbin/selfhosted-genai-backup (with the host's
+/usr/bin/python3 in its first line), which writes its configuration (JSON) and runs it from Ansible and from a
+systemd timer. Python's standard library only: it runs on the managed host.
 
   create [--include-model-weights]   one archive now, then the retention rule
   verify ARCHIVE                     checksums of the archive and of every file in it
@@ -119,7 +119,7 @@ def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def docker_inspect(kind: str, name: str) -> dict | None:
-    result = subprocess.run(["docker", kind, "inspect", name], capture_output=True, text=True)
+    result = subprocess.run(["docker", kind, "inspect", name], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         return None
     return json.loads(result.stdout)[0]
@@ -496,7 +496,7 @@ def restore(config: dict, archive: str, running: str | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="selfhosted-genai-backup", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="selfhosted-genai-backup", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--config", default=DEFAULT_CONFIG)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create").add_argument("--include-model-weights", action="store_true", default=None)
