@@ -173,7 +173,17 @@ def explain_pull_error(stream_error: str | None, manifest_url: str, manifest_fet
     """Ollama reports a registry's error status as "<status>: <body>", naming neither the registry nor the URL.
 
     Returns a message that names both and says what to check, or None when the error is something else.
-    manifest_fetched: whether the stream went past "pulling manifest" (then a blob request failed)."""
+    manifest_fetched: whether the stream went past "pulling manifest" (then a blob request failed).
+
+    A bare "EOF" once the layers are being pulled is Ollama failing to read one of its own "-partial-N" progress
+    files: it truncates and rewrites them, and a stop in between leaves an empty one that fails every later pull."""
+    if manifest_fetched and (stream_error or "").strip() == "EOF":
+        return (
+            "Ollama could not read its record of an interrupted download (an empty '<blob>-partial-N' file, left when"
+            " Ollama stopped while writing it), and fails every pull of this layer until that file is gone. Remove the"
+            " '*-partial-*' files in the 'blobs' folder of Ollama's models directory (in the container:"
+            " rm /root/.ollama/models/blobs/*-partial-*), then run again; the layer downloads from the start."
+        )
     match = _REGISTRY_STATUS.match((stream_error or "").strip())
     if match is None:
         return None

@@ -140,3 +140,12 @@ def test_a_registry_status_in_a_pull_stream_is_explained():
     assert "refused access" in explain_pull_error("403: denied", url, manifest_fetched=False)
     assert explain_pull_error("max retries exceeded: unexpected EOF", url, manifest_fetched=True) is None
     assert explain_pull_error(None, url, manifest_fetched=False) is None
+
+
+def test_an_eof_while_pulling_layers_points_at_the_damaged_partial_file():
+    url = "http://mirror.test:8080/v2/library/gemma3/manifests/270m"
+    message = explain_pull_error("EOF", url, manifest_fetched=True)
+    assert message.startswith("Ollama could not read its record of an interrupted download")
+    assert "rm /root/.ollama/models/blobs/*-partial-*" in message
+    # Before any layer, an EOF is the connection's, and stays unexplained.
+    assert explain_pull_error("EOF", url, manifest_fetched=False) is None
