@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.genai contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: open_webui_settings
+short_description: Open WebUI's admin settings through its API; only the settings given are compared and changed
+version_added: 0.1.0
+description:
+  - Sets some of the settings of Open WebUI's admin panel and changes nothing when they already have these values.
+    A setting changed in the UI since is put back and reported as a change.
+  - Open WebUI keeps its settings in its database (with its default C(ENABLE_PERSISTENT_CONFIG=true)). Environment
+    variables only seed a setting the database does not have yet, so this module is how a setting stays in code.
+    With C(ENABLE_PERSISTENT_CONFIG=false) the environment wins at every start, and what this module sets lasts
+    until the next restart.
+author:
+  - selfhosted.genai maintainers (@selfhosted-genai)
+extends_documentation_fragment:
+  - selfhosted.genai._open_webui
+attributes:
+  check_mode:
+    support: full
+    description: Reads the settings and reports what would change; changes nothing.
+  diff_mode:
+    support: full
+    description: The settings given, before and after.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing.
+options:
+  admin:
+    description:
+      - "Settings of the admin panel's General page, by the names the API gives them, for example C({ENABLE_SIGNUP:
+        false, DEFAULT_USER_ROLE: pending, WEBUI_URL: https://chat.example.org, ENABLE_API_KEYS: true,
+        JWT_EXPIRES_IN: 4w, SHOW_ADMIN_DETAILS: false})."
+      - An unknown name is an error that lists the known ones.
+    type: dict
+    default: {}
+  models:
+    description:
+      - "The default models (selected in a new chat), the models pinned in the sidebar, the order of the model list,
+        and the metadata and parameters every model starts with, for example C({DEFAULT_MODELS: [gemma3:270m],
+        DEFAULT_PINNED_MODELS: [research-assistant], MODEL_ORDER_LIST: [...], DEFAULT_MODEL_METADATA: {capabilities:
+        {builtin_tools: false}}})."
+      - V(DEFAULT_MODELS) and V(DEFAULT_PINNED_MODELS) may be lists; the API keeps them as comma-separated text.
+      - Dictionaries are laid over the current ones key by key.
+    type: dict
+    default: {}
+  config:
+    description:
+      - "Any other setting, by its key in Open WebUI's configuration export (Settings, Database, Export), for example
+        C({task.follow_up.enable: false, rag.file.max_size: 100}). An unknown key is an error."
+      - Values show in the diff and the result; keep secrets (API keys of connections) out of this option, or run
+        the task with C(no_log).
+    type: dict
+    default: {}
+seealso:
+  - module: selfhosted.genai.open_webui_info
+"""
+
+EXAMPLES = r"""
+- name: Sign-up closed, new accounts wait, API keys allowed, gemma3 selected in new chats
+  selfhosted.genai.open_webui_settings:
+    open_webui_url: http://127.0.0.1:8080
+    admin_email: admin@example.org
+    admin_password: "{{ vault_open_webui_admin_password }}"
+    admin:
+      ENABLE_SIGNUP: false
+      DEFAULT_USER_ROLE: pending
+      ENABLE_API_KEYS: true
+    models:
+      DEFAULT_MODELS: [gemma3:270m]
+    config:
+      task.follow_up.enable: false
+"""
+
+RETURN = r"""
+settings:
+  description: The settings given, after the run.
+  returned: always
+  type: dict
+  sample: {"admin": {"ENABLE_SIGNUP": false}, "models": {"DEFAULT_MODELS": "gemma3:270m"}, "config": {"task.follow_up.enable": false}}
+differences:
+  description: The settings that differed, as C(section.NAME).
+  returned: always
+  type: list
+  elements: str
+  sample: [admin.ENABLE_SIGNUP]
+diff:
+  description: The settings given, before and after, as in C(--diff).
+  returned: when changed and in diff mode
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
+    CONNECTION_RULES,
+    OpenWebUIClient,
+    OpenWebUIError,
+    connection_argument_spec,
+)
+
+ADMIN_PATH = "/api/v1/auths/admin/config"
+MODELS_PATH = "/api/v1/configs/models"
+# Open WebUI refuses these through an API key ("a human administrator session is required"), even unchanged, and
+# applies them only when sent; they are left out of what a token sends.
+MFA_FIELDS = ("ENABLE_MFA", "MFA_ALLOW_OAUTH_BYPASS", "MFA_ALLOW_TRUSTED_HEADER_BYPASS")
+COMMA_SEPARATED = ("DEFAULT_MODELS", "DEFAULT_PINNED_MODELS")
+
+
+def laid_over(current: dict, wanted: dict, section: str) -> dict:
+    unknown = sorted(set(wanted) - set(current))
+    if unknown:
+        raise OpenWebUIError(
+            f"Open WebUI has no {section} setting named {', '.join(unknown)}; the known ones are: {', '.join(sorted(current))}"
+        )
+    merged = dict(current)
+    for key, value in wanted.items():
+        merged[key] = deep_merge(current[key], value) if isinstance(value, dict) and isinstance(current[key], dict) else value
+    return merged
+
+
+def normalised_models(wanted: dict) -> dict:
+    result = dict(wanted)
+    for key in COMMA_SEPARATED:
+        if isinstance(result.get(key), list):
+            result[key] = ",".join(result[key])
+    return result
+
+
+def main() -> None:
+    spec = connection_argument_spec()
+    spec.update(admin={"type": "dict", "default": {}}, models={"type": "dict", "default": {}}, config={"type": "dict", "default": {}})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **CONNECTION_RULES)
+    client = OpenWebUIClient.from_module(module)
+    wanted = {"admin": module.params["admin"], "models": normalised_models(module.params["models"]), "config": module.params["config"]}
+    before, after, differences = {}, {}, []
+    try:
+        current = {
+            "admin": client.call("GET", ADMIN_PATH) if wanted["admin"] else {},
+            "models": client.call("GET", MODELS_PATH) if wanted["models"] else {},
+            "config": client.call("GET", "/api/v1/configs/export") if wanted["config"] else {},
+        }
+        merged = {section: laid_over(current[section] or {}, wanted[section], section) for section in wanted}
+        for section, given in wanted.items():
+            before[section] = {key: current[section][key] for key in given}
+            after[section] = {key: merged[section][key] for key in given}
+            differences += [f"{section}.{key}" for key in given if before[section][key] != after[section][key]]
+        changed_sections = {difference.split(".", 1)[0] for difference in differences}
+        if not module.check_mode:
+            if "admin" in changed_sections:
+                body = merged["admin"]
+                if module.params["token"]:
+                    body = {key: value for key, value in body.items() if key not in MFA_FIELDS}
+                client.call("POST", ADMIN_PATH, body)
+            if "models" in changed_sections:
+                client.call("POST", MODELS_PATH, merged["models"])
+            if "config" in changed_sections:
+                changes = {key: merged["config"][key] for key in wanted["config"] if before["config"][key] != after["config"][key]}
+                client.call("POST", "/api/v1/configs/import", {"config": changes})
+    except OpenWebUIError as exc:
+        module.fail_json(msg=str(exc))
+    result = {"changed": bool(differences), "settings": {section: values for section, values in after.items() if values}, "differences": differences}
+    if differences and module._diff:
+        result["diff"] = {
+            "before": {section: values for section, values in before.items() if values},
+            "after": {section: values for section, values in after.items() if values},
+        }
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
