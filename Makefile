@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -205,6 +205,9 @@ bench-stack: collection-copy lab ## benchmark table: the stack (converge, first 
 
 bench-backup: | venv lab ## benchmark table: backup, verify and restore of 10 000 messages
 	$(BIN)/python tests/benchmarks/backup.py
+
+bench-open-webui: collection-copy lab ## benchmark table: a no-op run of the Open WebUI modules over 20 users and 10 presets
+	$(BIN)/python tests/benchmarks/open_webui_modules.py
 
 clean: ## remove .build and tests/output
 	rm -rf $(BUILD) tests/output

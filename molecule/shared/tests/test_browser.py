@@ -39,6 +39,18 @@ def trusting_home(home: Path, ca_file: Path) -> dict[str, str]:
     return {**os.environ, "HOME": str(home)}
 
 
+def sign_in(page, url: str, email: str, password: str) -> None:
+    page.goto(f"{url}/auth", wait_until="domcontentloaded", timeout=60_000)
+    page.get_by_placeholder("Enter Your Email").fill(email)
+    page.get_by_placeholder("Enter Your Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    whats_new = page.get_by_role("button", name="Okay, Let's Go!")
+    try:
+        whats_new.click(timeout=10_000)
+    except Exception:  # noqa: BLE001 (the dialog appears only on some first visits)
+        pass
+
+
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make installs it)")
 def test_a_person_chats_in_the_browser(host, site, tmp_path):
     url = site.url
@@ -55,17 +67,7 @@ def test_a_person_chats_in_the_browser(host, site, tmp_path):
         )
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         try:
-            page.goto(f"{url}/auth", wait_until="domcontentloaded", timeout=60_000)
-            page.get_by_placeholder("Enter Your Email").fill("admin@localhost")
-            page.get_by_placeholder("Enter Your Password").fill(password)
-            page.get_by_role("button", name="Sign in").click()
-
-            whats_new = page.get_by_role("button", name="Okay, Let's Go!")
-            try:
-                whats_new.click(timeout=10_000)
-            except Exception:  # noqa: BLE001 (the dialog appears only on some first visits)
-                pass
-
+            sign_in(page, url, "admin@localhost", password)
             # The model selector beside the prompt; Open WebUI may have preselected the only model.
             page.locator("#model-selector-model-button").click(timeout=30_000)
             page.get_by_role("option", name=f"Select {MODEL} model").click(timeout=30_000)
@@ -81,4 +83,41 @@ def test_a_person_chats_in_the_browser(host, site, tmp_path):
         finally:
             page.screenshot(path=str(screenshot), full_page=True)
             browser.close()
+    print(f"screenshot: {screenshot}")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make installs it)")
+def test_a_member_picks_the_group_preset_that_a_non_member_does_not_see(host, site, tmp_path):
+    """The preset the inventory shares with the team (molecule/tls): Grace, a member, picks it and gets its system
+    prompt's answer; Heidi, not a member, does not find it. On the ACME site only: the role is the same on both."""
+    if not host.ansible.get_variables().get("open_webui_users") or site.certificates != "acme":
+        pytest.skip("the preset is checked on the ACME site of the tls scenario")
+    screenshot = SCREENSHOTS / f"open-webui-preset-{host.backend.get_hostname()}.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {site.name} {site.address}"],
+            env=trusting_home(tmp_path / "home", site.ca_file),
+        )
+        member = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        try:
+            sign_in(member, site.url, "grace@genai.test", "grace-password-1")
+            member.locator("#model-selector-model-button").click(timeout=30_000)
+            member.get_by_role("option", name="Select Team assistant model").click(timeout=30_000)
+            expect(member.locator("#model-selector-model-button")).to_contain_text("Team assistant")
+            prompt = member.locator("#chat-input")
+            prompt.click()
+            prompt.fill("What is the secret word?")
+            prompt.press("Enter")
+            expect(member.locator("#response-content-container").last).to_contain_text("pineapple", timeout=180_000, ignore_case=True)
+        finally:
+            member.screenshot(path=str(screenshot), full_page=True)
+
+        other = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+        sign_in(other, site.url, "heidi@genai.test", "heidi-password-1")
+        other.locator("#model-selector-model-button").click(timeout=30_000)
+        expect(other.get_by_role("option", name=f"Select {MODEL} model")).to_be_visible(timeout=30_000)
+        expect(other.get_by_role("option", name="Select Team assistant model")).to_have_count(0)
+        browser.close()
     print(f"screenshot: {screenshot}")
