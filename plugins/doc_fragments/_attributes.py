@@ -22,3 +22,17 @@ attributes:
     support: full
     description: Reads only.
 """
+
+    # The Open WebUI modules that change something (users, groups, models, settings).
+    OPEN_WEBUI_RESOURCE = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Reads what Open WebUI has and reports what would change; changes nothing.
+  diff_mode:
+    support: full
+    description: What the module manages, before and after; never a password.
+  idempotent:
+    support: full
+    description: A second run with the same options changes nothing (a password is set again only when asked and different).
+"""

@@ -188,13 +188,7 @@ class OpenWebUIClient:
 
     def user_ids(self, emails: list, what: str) -> list:
         """The ids of these users; an unknown email is an error that says how to create the account."""
-        ids = []
-        for email in emails:
-            user = self.find_user(email)
-            if user is None:
-                raise OpenWebUIError(f"{what}: Open WebUI has no user with the email {email}; create it first (selfhosted.genai.open_webui_user)")
-            ids.append(user["id"])
-        return ids
+        return self._ids(emails, self.find_user, what, "user with the email {}; create it first (selfhosted.genai.open_webui_user)")
 
     def user_group_ids(self, user_id: str) -> list:
         return [group["id"] for group in self.call("GET", f"/api/v1/users/{quote(user_id, safe='')}/groups") or []]
@@ -215,12 +209,16 @@ class OpenWebUIClient:
         return found[0] if found else None
 
     def group_ids(self, names: list, what: str) -> list:
+        return self._ids(names, self.find_group, what, "group named '{}'; create it first (selfhosted.genai.open_webui_group)")
+
+    @staticmethod
+    def _ids(keys: list, find, what: str, missing: str) -> list:
         ids = []
-        for name in names:
-            group = self.find_group(name)
-            if group is None:
-                raise OpenWebUIError(f"{what}: Open WebUI has no group named '{name}'; create it first (selfhosted.genai.open_webui_group)")
-            ids.append(group["id"])
+        for key in keys:
+            found = find(key)
+            if found is None:
+                raise OpenWebUIError(f"{what}: Open WebUI has no {missing.format(key)}")
+            ids.append(found["id"])
         return ids
 
     def group_member_ids(self, group_id: str) -> list:

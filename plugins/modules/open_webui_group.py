@@ -17,16 +17,7 @@ author:
   - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._open_webui
-attributes:
-  check_mode:
-    support: full
-    description: Reads the group and reports what would change; changes nothing.
-  diff_mode:
-    support: full
-    description: The group's description, permissions and members (emails) before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
+  - selfhosted.genai._attributes.OPEN_WEBUI_RESOURCE
 options:
   name:
     description:
@@ -88,22 +79,13 @@ diff:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
-    CONNECTION_RULES,
-    OpenWebUIClient,
-    OpenWebUIError,
-    connection_argument_spec,
-)
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
 
 
-class GroupManager:
-    def __init__(self, module: AnsibleModule, client: OpenWebUIClient) -> None:
-        self.module = module
-        self.client = client
-        self.params = module.params
+class GroupManager(ResourceManager):
+    RESULT_KEY = "group"
 
     def run(self) -> dict:
         name = self.params["name"]
@@ -156,29 +138,18 @@ class GroupManager:
             "members": sorted(emails.get(uid, uid) for uid in member_ids),
         }
 
-    def finish(self, changed: bool, before: dict, after: dict, shown: dict) -> dict:
-        result = {"changed": changed, "group": shown}
-        if changed and self.module._diff:
-            result["diff"] = {"before": before, "after": after}
-        return result
-
 
 def main() -> None:
-    spec = connection_argument_spec()
-    spec.update(
-        name={"type": "str", "required": True},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        description={"type": "str"},
-        permissions={"type": "dict"},
-        members={"type": "list", "elements": "str"},
+    run_module(
+        {
+            "name": {"type": "str", "required": True},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "description": {"type": "str"},
+            "permissions": {"type": "dict"},
+            "members": {"type": "list", "elements": "str"},
+        },
+        GroupManager,
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **CONNECTION_RULES)
-    client = OpenWebUIClient.from_module(module)
-    try:
-        result = GroupManager(module, client).run()
-    except OpenWebUIError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

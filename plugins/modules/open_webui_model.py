@@ -21,16 +21,7 @@ author:
   - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._open_webui
-attributes:
-  check_mode:
-    support: full
-    description: Reads the model and reports what would change; changes nothing.
-  diff_mode:
-    support: full
-    description: The managed settings before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
+  - selfhosted.genai._attributes.OPEN_WEBUI_RESOURCE
 options:
   id:
     description:
@@ -154,15 +145,9 @@ diff:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
-    CONNECTION_RULES,
-    OpenWebUIClient,
-    OpenWebUIError,
-    connection_argument_spec,
-)
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIClient, OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
 
 EVERYONE = ("user", "*", "read")
 
@@ -175,11 +160,11 @@ def read_grants(row: dict | None) -> set:
     }
 
 
-class ModelManager:
-    def __init__(self, module: AnsibleModule, client: OpenWebUIClient) -> None:
-        self.module = module
-        self.client = client
-        self.params = module.params
+class ModelManager(ResourceManager):
+    RESULT_KEY = "model"
+
+    def __init__(self, module, client: OpenWebUIClient) -> None:
+        super().__init__(module, client)
         self.model_id = self.params["id"]
 
     def run(self) -> dict:
@@ -302,42 +287,31 @@ class ModelManager:
             "active": row.get("is_active", True),
         }
 
-    def finish(self, changed: bool, before: dict, after: dict, shown: dict) -> dict:
-        result = {"changed": changed, "model": shown}
-        if changed and self.module._diff:
-            result["diff"] = {"before": before, "after": after}
-        return result
-
 
 def main() -> None:
-    spec = connection_argument_spec()
-    spec.update(
-        id={"type": "str", "required": True},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        base_model={"type": "str"},
-        name={"type": "str"},
-        description={"type": "str"},
-        system={"type": "str"},
-        params={"type": "dict"},
-        capabilities={"type": "dict"},
-        tool_ids={"type": "list", "elements": "str"},
-        access={
-            "type": "dict",
-            "options": {
-                "everyone": {"type": "bool", "default": False},
-                "groups": {"type": "list", "elements": "str", "default": []},
-                "users": {"type": "list", "elements": "str", "default": []},
+    run_module(
+        {
+            "id": {"type": "str", "required": True},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "base_model": {"type": "str"},
+            "name": {"type": "str"},
+            "description": {"type": "str"},
+            "system": {"type": "str"},
+            "params": {"type": "dict"},
+            "capabilities": {"type": "dict"},
+            "tool_ids": {"type": "list", "elements": "str"},
+            "access": {
+                "type": "dict",
+                "options": {
+                    "everyone": {"type": "bool", "default": False},
+                    "groups": {"type": "list", "elements": "str", "default": []},
+                    "users": {"type": "list", "elements": "str", "default": []},
+                },
             },
+            "active": {"type": "bool"},
         },
-        active={"type": "bool"},
+        ModelManager,
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **CONNECTION_RULES)
-    client = OpenWebUIClient.from_module(module)
-    try:
-        result = ModelManager(module, client).run()
-    except OpenWebUIError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

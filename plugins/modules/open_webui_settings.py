@@ -21,16 +21,7 @@ author:
   - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._open_webui
-attributes:
-  check_mode:
-    support: full
-    description: Reads the settings and reports what would change; changes nothing.
-  diff_mode:
-    support: full
-    description: The settings given, before and after.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing.
+  - selfhosted.genai._attributes.OPEN_WEBUI_RESOURCE
 options:
   admin:
     description:
@@ -96,15 +87,9 @@ diff:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
-    CONNECTION_RULES,
-    OpenWebUIClient,
-    OpenWebUIError,
-    connection_argument_spec,
-)
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
 
 ADMIN_PATH = "/api/v1/auths/admin/config"
 MODELS_PATH = "/api/v1/configs/models"
@@ -134,45 +119,47 @@ def normalised_models(wanted: dict) -> dict:
     return result
 
 
-def main() -> None:
-    spec = connection_argument_spec()
-    spec.update(admin={"type": "dict", "default": {}}, models={"type": "dict", "default": {}}, config={"type": "dict", "default": {}})
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **CONNECTION_RULES)
-    client = OpenWebUIClient.from_module(module)
-    wanted = {"admin": module.params["admin"], "models": normalised_models(module.params["models"]), "config": module.params["config"]}
-    before, after, differences = {}, {}, []
-    try:
+def shown(values: dict) -> dict:
+    return {section: settings for section, settings in values.items() if settings}
+
+
+class SettingsManager(ResourceManager):
+    RESULT_KEY = "settings"
+
+    def run(self) -> dict:
+        params = self.params
+        wanted = {"admin": params["admin"], "models": normalised_models(params["models"]), "config": params["config"]}
         current = {
-            "admin": client.call("GET", ADMIN_PATH) if wanted["admin"] else {},
-            "models": client.call("GET", MODELS_PATH) if wanted["models"] else {},
-            "config": client.call("GET", "/api/v1/configs/export") if wanted["config"] else {},
+            "admin": self.client.call("GET", ADMIN_PATH) if wanted["admin"] else {},
+            "models": self.client.call("GET", MODELS_PATH) if wanted["models"] else {},
+            "config": self.client.call("GET", "/api/v1/configs/export") if wanted["config"] else {},
         }
         merged = {section: laid_over(current[section] or {}, wanted[section], section) for section in wanted}
-        for section, given in wanted.items():
-            before[section] = {key: current[section][key] for key in given}
-            after[section] = {key: merged[section][key] for key in given}
-            differences += [f"{section}.{key}" for key in given if before[section][key] != after[section][key]]
+        before = {section: {key: current[section][key] for key in given} for section, given in wanted.items()}
+        after = {section: {key: merged[section][key] for key in given} for section, given in wanted.items()}
+        differences = [f"{section}.{key}" for section, given in wanted.items() for key in given if before[section][key] != after[section][key]]
         changed_sections = {difference.split(".", 1)[0] for difference in differences}
-        if not module.check_mode:
+        if not self.module.check_mode:
             if "admin" in changed_sections:
                 body = merged["admin"]
-                if module.params["token"]:
+                if params["token"]:
                     body = {key: value for key, value in body.items() if key not in MFA_FIELDS}
-                client.call("POST", ADMIN_PATH, body)
+                self.client.call("POST", ADMIN_PATH, body)
             if "models" in changed_sections:
-                client.call("POST", MODELS_PATH, merged["models"])
+                self.client.call("POST", MODELS_PATH, merged["models"])
             if "config" in changed_sections:
                 changes = {key: merged["config"][key] for key in wanted["config"] if before["config"][key] != after["config"][key]}
-                client.call("POST", "/api/v1/configs/import", {"config": changes})
-    except OpenWebUIError as exc:
-        module.fail_json(msg=str(exc))
-    result = {"changed": bool(differences), "settings": {section: values for section, values in after.items() if values}, "differences": differences}
-    if differences and module._diff:
-        result["diff"] = {
-            "before": {section: values for section, values in before.items() if values},
-            "after": {section: values for section, values in after.items() if values},
-        }
-    module.exit_json(**result)
+                self.client.call("POST", "/api/v1/configs/import", {"config": changes})
+        result = self.finish(bool(differences), shown(before), shown(after), shown(after))
+        result["differences"] = differences
+        return result
+
+
+def main() -> None:
+    run_module(
+        {"admin": {"type": "dict", "default": {}}, "models": {"type": "dict", "default": {}}, "config": {"type": "dict", "default": {}}},
+        SettingsManager,
+    )
 
 
 if __name__ == "__main__":

@@ -17,16 +17,7 @@ author:
   - selfhosted.genai maintainers (@selfhosted-genai)
 extends_documentation_fragment:
   - selfhosted.genai._open_webui
-attributes:
-  check_mode:
-    support: full
-    description: Reads the account and reports what would change; changes nothing.
-  diff_mode:
-    support: full
-    description: The account's email, name, role and groups before and after; never the password.
-  idempotent:
-    support: full
-    description: A second run with the same options changes nothing (a password is set again only with O(update_password=always) and when it differs).
+  - selfhosted.genai._attributes.OPEN_WEBUI_RESOURCE
 options:
   email:
     description:
@@ -108,14 +99,8 @@ diff:
 
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
-    CONNECTION_RULES,
-    OpenWebUIClient,
-    OpenWebUIError,
-    connection_argument_spec,
-)
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIClient, OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
 
 # The shape Open WebUI itself accepts (a dot in the domain, or localhost), checked here to fail before any change.
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$")
@@ -130,11 +115,11 @@ def view(user: dict | None, group_names: list | None) -> dict:
     return shown
 
 
-class UserManager:
-    def __init__(self, module: AnsibleModule, client: OpenWebUIClient) -> None:
-        self.module = module
-        self.client = client
-        self.params = module.params
+class UserManager(ResourceManager):
+    RESULT_KEY = "user"
+
+    def __init__(self, module, client: OpenWebUIClient) -> None:
+        super().__init__(module, client)
         self.email = self.params["email"].strip().lower()
 
     def run(self) -> dict:
@@ -211,31 +196,20 @@ class UserManager:
             raise
         return True
 
-    def finish(self, changed: bool, before: dict, after: dict, shown: dict) -> dict:
-        result = {"changed": changed, "user": shown}
-        if changed and self.module._diff:
-            result["diff"] = {"before": before, "after": after}
-        return result
-
 
 def main() -> None:
-    spec = connection_argument_spec()
-    spec.update(
-        email={"type": "str", "required": True},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        name={"type": "str"},
-        role={"type": "str", "choices": ["admin", "user", "pending"]},
-        password={"type": "str", "no_log": True},
-        update_password={"type": "str", "choices": ["always", "on_create"], "default": "on_create", "no_log": False},
-        groups={"type": "list", "elements": "str"},
+    run_module(
+        {
+            "email": {"type": "str", "required": True},
+            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+            "name": {"type": "str"},
+            "role": {"type": "str", "choices": ["admin", "user", "pending"]},
+            "password": {"type": "str", "no_log": True},
+            "update_password": {"type": "str", "choices": ["always", "on_create"], "default": "on_create", "no_log": False},
+            "groups": {"type": "list", "elements": "str"},
+        },
+        UserManager,
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **CONNECTION_RULES)
-    client = OpenWebUIClient.from_module(module)
-    try:
-        result = UserManager(module, client).run()
-    except OpenWebUIError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

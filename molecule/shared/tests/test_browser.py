@@ -39,6 +39,16 @@ def trusting_home(home: Path, ca_file: Path) -> dict[str, str]:
     return {**os.environ, "HOME": str(home)}
 
 
+def launch(playwright, site, tmp_path: Path):
+    """Chromium that reaches the site by its name on the lab network and trusts its CA, and only that one."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {site.name} {site.address}"],
+        env=trusting_home(tmp_path / "home", site.ca_file),
+    )
+
+
 def sign_in(page, url: str, email: str, password: str) -> None:
     page.goto(f"{url}/auth", wait_until="domcontentloaded", timeout=60_000)
     page.get_by_placeholder("Enter Your Email").fill(email)
@@ -59,12 +69,7 @@ def test_a_person_chats_in_the_browser(host, site, tmp_path):
     screenshot.parent.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {site.name} {site.address}"],
-            env=trusting_home(tmp_path / "home", site.ca_file),
-        )
+        browser = launch(playwright, site, tmp_path)
         page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         try:
             sign_in(page, url, "admin@localhost", password)
@@ -94,12 +99,7 @@ def test_a_member_picks_the_group_preset_that_a_non_member_does_not_see(host, si
         pytest.skip("the preset is checked on the ACME site of the tls scenario")
     screenshot = SCREENSHOTS / f"open-webui-preset-{host.backend.get_hostname()}.png"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[*CHROMIUM_FLAGS, f"--host-resolver-rules=MAP {site.name} {site.address}"],
-            env=trusting_home(tmp_path / "home", site.ca_file),
-        )
+        browser = launch(playwright, site, tmp_path)
         member = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         try:
             sign_in(member, site.url, "grace@genai.test", "grace-password-1")
