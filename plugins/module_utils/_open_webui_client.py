@@ -23,6 +23,10 @@ from ansible.module_utils.urls import Request
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 URL_ENVIRONMENT = "OPEN_WEBUI_URL"
+# The settings endpoints: the admin panel's General page, the default models, and every key of the database.
+ADMIN_CONFIG_PATH = "/api/v1/auths/admin/config"
+MODELS_CONFIG_PATH = "/api/v1/configs/models"
+CONFIG_EXPORT_PATH = "/api/v1/configs/export"
 
 
 def connection_argument_spec() -> dict:
@@ -89,7 +93,6 @@ class OpenWebUIClient:
         self._email = admin_email
         self._password = admin_password
         self._token = token
-        self.sign_ins = 0
         self._users: list | None = None
         self._groups: list | None = None
         self._request = Request(validate_certs=validate_certs, timeout=timeout, http_agent="selfhosted.genai")
@@ -152,7 +155,6 @@ class OpenWebUIClient:
         """Signs in and returns the session token; wrong credentials name the account, never the password.
 
         Open WebUI allows 15 sign-ins per account in 3 minutes, successful ones included."""
-        self.sign_ins += 1
         try:
             answer = self._send("POST", "/api/v1/auths/signin", {"email": email or "", "password": password or ""})
         except OpenWebUIError as exc:

@@ -5,7 +5,7 @@
 
 # This module_utils is PRIVATE: it may change without notice. Only this collection's modules use it.
 
-"""What the Open WebUI modules that change something share: their run, their result and its diff."""
+"""What the Open WebUI modules share: their run, their result and its diff, and how a model's access reads."""
 
 from __future__ import annotations
 
@@ -19,8 +19,38 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_clien
 )
 
 
+# A model's access grants as (principal_type, principal_id, permission); this one shares it with every user.
+EVERYONE = ("user", "*", "read")
+GRANT_FIELDS = ("principal_type", "principal_id", "permission")
+
+
+def grants_of(row: dict | None) -> set:
+    return {tuple(grant[field] for field in GRANT_FIELDS) for grant in (row or {}).get("access_grants") or []}
+
+
+def read_grants(row: dict | None) -> set:
+    """Who may use the model: only read grants decide (write alone does not let a user chat)."""
+    return {grant for grant in grants_of(row) if grant[2] == "read"}
+
+
+def grant_list(grants: set) -> list:
+    return [dict(zip(GRANT_FIELDS, grant)) for grant in sorted(grants)]
+
+
+def access_view(row: dict | None, client: OpenWebUIClient) -> dict:
+    """Who may use the model besides administrators, with group names and emails instead of ids."""
+    grants = read_grants(row)
+    groups = {group["id"]: group["name"] for group in client.groups()}
+    emails = {user["id"]: user["email"] for user in client.users()}
+    return {
+        "everyone": EVERYONE in grants,
+        "groups": sorted(groups.get(pid, pid) for kind, pid, _permission in grants if kind == "group"),
+        "users": sorted(emails.get(pid, pid) for kind, pid, _permission in grants if kind == "user" and pid != "*"),
+    }
+
+
 class ResourceManager:
-    """Makes one resource as wanted; RESULT_KEY names it in the result ("user", "group", "model")."""
+    """Makes one resource as wanted (reads it, for an info module); RESULT_KEY names it in the result."""
 
     RESULT_KEY = "resource"
 

@@ -112,7 +112,7 @@ class GroupManager(ResourceManager):
             "permissions": permissions,
         }
         after_ids = wanted_ids if wanted_ids is not None else current_ids
-        after = dict(self.view(dict(group or {"id": None}, **body), after_ids))
+        after = self.view(dict(group or {"id": None}, **body), after_ids)
         if group is not None and after == before:
             return {"changed": False, "group": before}
         if not self.module.check_mode:
@@ -124,7 +124,7 @@ class GroupManager(ResourceManager):
             self.client.change_group_members(
                 group["id"], [uid for uid in after_ids if uid not in current_ids], [uid for uid in current_ids if uid not in after_ids]
             )
-        return self.finish(True, before if before else {}, after, after)
+        return self.finish(True, before, after, after)
 
     def view(self, group: dict | None, member_ids: list) -> dict:
         if not group:

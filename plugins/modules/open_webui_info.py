@@ -70,14 +70,12 @@ settings:
   sample: {"admin": {"ENABLE_SIGNUP": false, "DEFAULT_USER_ROLE": "pending"}, "models": {"DEFAULT_MODELS": "gemma3:270m"}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
-    CONNECTION_RULES,
+    ADMIN_CONFIG_PATH,
+    MODELS_CONFIG_PATH,
     OpenWebUIClient,
-    OpenWebUIError,
-    connection_argument_spec,
 )
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, access_view, run_module
 
 
 def gather(client: OpenWebUIClient) -> dict:
@@ -87,21 +85,18 @@ def gather(client: OpenWebUIClient) -> dict:
     group_names = {group["id"]: group["name"] for group in groups}
     members = {group["id"]: client.group_member_ids(group["id"]) for group in groups}
     rows = {row["id"]: row for row in client.call("GET", "/api/v1/models/all") or []}
+    # Inactive models are in no list but the database's.
+    listed = client.available_models() + [row for row in rows.values() if not row.get("is_active", True)]
     models = []
-    for model in client.available_models() + [row for row in rows.values() if not row.get("is_active", True)]:
+    for model in listed:
         row = rows.get(model["id"]) or {}
-        grants = {(g["principal_type"], g["principal_id"]) for g in row.get("access_grants") or [] if g.get("permission") == "read"}
         models.append({
             "id": model["id"],
             "name": model.get("name"),
             "preset": bool(row.get("base_model_id")),
             "base_model": row.get("base_model_id"),
             "active": row.get("is_active", True),
-            "access": {
-                "everyone": ("user", "*") in grants,
-                "groups": sorted(group_names.get(pid, pid) for kind, pid in grants if kind == "group"),
-                "users": sorted(emails.get(pid, pid) for kind, pid in grants if kind == "user" and pid != "*"),
-            },
+            "access": access_view(row, client),
         })
     return {
         "version": client.version(),
@@ -116,17 +111,17 @@ def gather(client: OpenWebUIClient) -> dict:
             for group in groups
         ],
         "models": models,
-        "settings": {"admin": client.call("GET", "/api/v1/auths/admin/config"), "models": client.call("GET", "/api/v1/configs/models")},
+        "settings": {"admin": client.call("GET", ADMIN_CONFIG_PATH), "models": client.call("GET", MODELS_CONFIG_PATH)},
     }
 
 
+class InfoReader(ResourceManager):
+    def run(self) -> dict:
+        return dict(gather(self.client), changed=False)
+
+
 def main() -> None:
-    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True, **CONNECTION_RULES)
-    try:
-        result = gather(OpenWebUIClient.from_module(module))
-    except OpenWebUIError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=False, **result)
+    run_module({}, InfoReader)
 
 
 if __name__ == "__main__":

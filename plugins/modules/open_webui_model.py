@@ -146,24 +146,22 @@ diff:
 """
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIClient, OpenWebUIError
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
-
-EVERYONE = ("user", "*", "read")
-
-
-def read_grants(row: dict | None) -> set:
-    return {
-        (grant["principal_type"], grant["principal_id"], grant["permission"])
-        for grant in (row or {}).get("access_grants") or []
-        if grant.get("permission") == "read"
-    }
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import (
+    EVERYONE,
+    ResourceManager,
+    access_view,
+    grant_list,
+    grants_of,
+    read_grants,
+    run_module,
+)
 
 
 class ModelManager(ResourceManager):
     RESULT_KEY = "model"
 
-    def __init__(self, module, client: OpenWebUIClient) -> None:
+    def __init__(self, module, client) -> None:
         super().__init__(module, client)
         self.model_id = self.params["id"]
 
@@ -179,28 +177,28 @@ class ModelManager(ResourceManager):
                 self.client.call("POST", "/api/v1/models/model/delete", {"id": self.model_id})
             return self.finish(True, before, {}, before)
 
-        available = {model["id"]: model for model in self.client.available_models()}
+        available = {model["id"] for model in self.client.available_models()}
         base_model = self.params["base_model"] if self.params["base_model"] is not None else (row or {}).get("base_model_id")
         self.check_exists(base_model, row, available)
         wanted = self.wanted_row(row, base_model)
         grants = self.wanted_grants(row)
-        after = self.view(dict(wanted, access_grants=[dict(zip(("principal_type", "principal_id", "permission"), grant)) for grant in grants]))
+        granted = grant_list(grants)
+        after = self.view(dict(wanted, access_grants=granted))
         if row is not None and after == before:
             return {"changed": False, "model": before}
-        if base_model and grants - {EVERYONE}:
-            self.warn_about_base(base_model, grants, available)
+        if base_model:
+            self.warn_about_base(base_model, grants)
         if not self.module.check_mode:
-            grant_list = [dict(zip(("principal_type", "principal_id", "permission"), grant)) for grant in sorted(grants)]
             if row is None:
-                self.client.call("POST", "/api/v1/models/create", dict(wanted, access_grants=grant_list))
+                self.client.call("POST", "/api/v1/models/create", dict(wanted, access_grants=granted))
             else:
                 if {key: row.get(key) for key in wanted} != wanted:
                     self.client.call("POST", "/api/v1/models/model/update", wanted)
-                if read_grants(row) != {grant for grant in grants if grant[2] == "read"}:
-                    self.client.call("POST", "/api/v1/models/model/access/update", {"id": self.model_id, "name": wanted["name"], "access_grants": grant_list})
+                if grants != grants_of(row):
+                    self.client.call("POST", "/api/v1/models/model/access/update", {"id": self.model_id, "name": wanted["name"], "access_grants": granted})
         return self.finish(True, before, after, after)
 
-    def check_exists(self, base_model: str | None, row: dict | None, available: dict) -> None:
+    def check_exists(self, base_model: str | None, row: dict | None, available: set) -> None:
         if base_model:
             if base_model == self.model_id:
                 raise OpenWebUIError(f"the preset {self.model_id} cannot be built on itself; leave base_model out to set the model's own settings")
@@ -236,13 +234,11 @@ class ModelManager(ResourceManager):
         }
 
     def wanted_grants(self, row: dict | None) -> set:
-        current = {
-            (grant["principal_type"], grant["principal_id"], grant["permission"]) for grant in (row or {}).get("access_grants") or []
-        }
+        current = grants_of(row)
         access = self.params["access"]
         if access is None:
             return current
-        grants = {grant for grant in current if grant[2] != "read"}
+        grants = current - read_grants(row)
         if access["everyone"]:
             grants.add(EVERYONE)
         what = f"who may use {self.model_id}"
@@ -250,12 +246,9 @@ class ModelManager(ResourceManager):
         grants.update(("user", uid, "read") for uid in self.client.user_ids(access["users"], what))
         return grants
 
-    def warn_about_base(self, base_model: str, grants: set, available: dict) -> None:
-        base_grants = read_grants(self.client.model_row(base_model)) if base_model in available else set()
-        if EVERYONE in base_grants:
-            return
-        missing = {grant for grant in grants if grant[2] == "read"} - base_grants
-        if missing:
+    def warn_about_base(self, base_model: str, grants: set) -> None:
+        base_grants = read_grants(self.client.model_row(base_model))
+        if EVERYONE not in base_grants and {grant for grant in grants if grant[2] == "read"} - base_grants:
             self.module.warn(
                 f"not every user who may use the preset {self.model_id} may use its base model {base_model}: their chats will fail with"
                 f" 'Model not found'. Share {base_model} with them too (open_webui_model id={base_model} with the same access)."
@@ -264,9 +257,6 @@ class ModelManager(ResourceManager):
     def view(self, row: dict | None) -> dict:
         if not row:
             return {}
-        groups = {group["id"]: group["name"] for group in self.client.groups()}
-        emails = {user["id"]: user["email"] for user in self.client.users()}
-        grants = read_grants(row)
         meta = row.get("meta") or {}
         params = dict(row.get("params") or {})
         system = params.pop("system", None)
@@ -279,11 +269,7 @@ class ModelManager(ResourceManager):
             "params": params,
             "capabilities": meta.get("capabilities") or {},
             "tool_ids": meta.get("toolIds") or [],
-            "access": {
-                "everyone": EVERYONE in grants,
-                "groups": sorted(groups.get(pid, pid) for kind, pid, _permission in grants if kind == "group"),
-                "users": sorted(emails.get(pid, pid) for kind, pid, _permission in grants if kind == "user" and pid != "*"),
-            },
+            "access": access_view(row, self.client),
             "active": row.get("is_active", True),
         }
 

@@ -88,11 +88,14 @@ diff:
 """
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
-from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import (
+    ADMIN_CONFIG_PATH,
+    CONFIG_EXPORT_PATH,
+    MODELS_CONFIG_PATH,
+    OpenWebUIError,
+)
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
 
-ADMIN_PATH = "/api/v1/auths/admin/config"
-MODELS_PATH = "/api/v1/configs/models"
 # Open WebUI refuses these through an API key ("a human administrator session is required"), even unchanged, and
 # applies them only when sent; they are left out of what a token sends.
 MFA_FIELDS = ("ENABLE_MFA", "MFA_ALLOW_OAUTH_BYPASS", "MFA_ALLOW_TRUSTED_HEADER_BYPASS")
@@ -130,9 +133,9 @@ class SettingsManager(ResourceManager):
         params = self.params
         wanted = {"admin": params["admin"], "models": normalised_models(params["models"]), "config": params["config"]}
         current = {
-            "admin": self.client.call("GET", ADMIN_PATH) if wanted["admin"] else {},
-            "models": self.client.call("GET", MODELS_PATH) if wanted["models"] else {},
-            "config": self.client.call("GET", "/api/v1/configs/export") if wanted["config"] else {},
+            "admin": self.client.call("GET", ADMIN_CONFIG_PATH) if wanted["admin"] else {},
+            "models": self.client.call("GET", MODELS_CONFIG_PATH) if wanted["models"] else {},
+            "config": self.client.call("GET", CONFIG_EXPORT_PATH) if wanted["config"] else {},
         }
         merged = {section: laid_over(current[section] or {}, wanted[section], section) for section in wanted}
         before = {section: {key: current[section][key] for key in given} for section, given in wanted.items()}
@@ -144,9 +147,9 @@ class SettingsManager(ResourceManager):
                 body = merged["admin"]
                 if params["token"]:
                     body = {key: value for key, value in body.items() if key not in MFA_FIELDS}
-                self.client.call("POST", ADMIN_PATH, body)
+                self.client.call("POST", ADMIN_CONFIG_PATH, body)
             if "models" in changed_sections:
-                self.client.call("POST", MODELS_PATH, merged["models"])
+                self.client.call("POST", MODELS_CONFIG_PATH, merged["models"])
             if "config" in changed_sections:
                 changes = {key: merged["config"][key] for key in wanted["config"] if before["config"][key] != after["config"][key]}
                 self.client.call("POST", "/api/v1/configs/import", {"config": changes})

@@ -91,6 +91,11 @@ user:
   returned: always
   type: dict
   sample: {"id": "a6b5c0de-...", "email": "alice@example.org", "name": "Alice", "role": "user", "groups": ["research"]}
+password_changed:
+  description: Whether the password was set (at creation, or with O(update_password=always) when it differed).
+  returned: when O(state=present)
+  type: bool
+  sample: false
 diff:
   description: The account before and after, as in C(--diff).
   returned: when changed and in diff mode
@@ -118,7 +123,7 @@ def view(user: dict | None, group_names: list | None) -> dict:
 class UserManager(ResourceManager):
     RESULT_KEY = "user"
 
-    def __init__(self, module, client: OpenWebUIClient) -> None:
+    def __init__(self, module, client) -> None:
         super().__init__(module, client)
         self.email = self.params["email"].strip().lower()
 
@@ -127,10 +132,13 @@ class UserManager(ResourceManager):
             raise OpenWebUIError(f"'{self.params['email']}' is not an email address (name@domain.tld or name@localhost)")
         user = self.client.find_user(self.email)
         managed_groups = self.params["groups"]
-        wanted_group_ids = self.client.group_ids(managed_groups, f"the groups of {self.email}") if managed_groups is not None else None
-        names_by_id = {group["id"]: group["name"] for group in self.client.groups()}
-        current_group_ids = self.client.user_group_ids(user["id"]) if user and managed_groups is not None else []
-        before = view(user, [names_by_id.get(gid, gid) for gid in current_group_ids] if managed_groups is not None else None)
+        wanted_group_ids, current_group_ids, current_group_names = None, [], None
+        if managed_groups is not None:
+            wanted_group_ids = self.client.group_ids(managed_groups, f"the groups of {self.email}")
+            current_group_ids = self.client.user_group_ids(user["id"]) if user else []
+            names_by_id = {group["id"]: group["name"] for group in self.client.groups()}
+            current_group_names = [names_by_id.get(gid, gid) for gid in current_group_ids]
+        before = view(user, current_group_names)
 
         if self.params["state"] == "absent":
             if user is None:
@@ -152,7 +160,7 @@ class UserManager(ResourceManager):
         add = [gid for gid in wanted_group_ids or [] if gid not in current_group_ids]
         remove = [gid for gid in current_group_ids if wanted_group_ids is not None and gid not in wanted_group_ids]
         after_user = dict(user, **{key: value for key, value in changes.items() if key != "password"})
-        after = view(after_user, managed_groups if managed_groups is not None else None)
+        after = view(after_user, managed_groups)
         changed = bool(changes or add or remove)
         if changed and not self.module.check_mode:
             if changes:

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError, _detail
-from ansible_collections.selfhosted.genai.plugins.modules.open_webui_model import EVERYONE, read_grants
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import EVERYONE, grant_list, read_grants
 from ansible_collections.selfhosted.genai.plugins.modules.open_webui_settings import laid_over, normalised_models
 from ansible_collections.selfhosted.genai.plugins.modules.open_webui_user import EMAIL
 
@@ -48,6 +48,7 @@ def test_only_read_grants_decide_who_may_use_a_model():
     }
     assert read_grants(row) == {EVERYONE, ("group", "g1", "read")}
     assert read_grants(None) == set()
+    assert grant_list({EVERYONE}) == [{"principal_type": "user", "principal_id": "*", "permission": "read"}]
 
 
 @pytest.mark.parametrize("email", ["alice@example.org", "a.b+c@sub.example.org", "admin@localhost"])
