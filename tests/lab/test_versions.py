@@ -63,6 +63,15 @@ def test_the_upgrade_images_are_the_previous_release_and_the_current_one():
     assert f"ARCHIVE_OPEN_WEBUI_UPGRADE=genai-lab_open-webui_{previous}-{current}-upgrade.tar\n" in text
 
 
+def test_the_ollama_upgrade_starts_from_an_older_release():
+    lab = describe.description(VERSIONS, "/cache", 5080)
+    previous, current = VERSIONS["OLLAMA_PREVIOUS_VERSION"], VERSIONS["OLLAMA_VERSION"]
+    assert tuple(map(int, previous.split("."))) < tuple(map(int, current.split(".")))
+    assert lab["images"]["ollama_previous"] == f"genai-lab/ollama:{previous}"
+    assert lab["archives"]["ollama_previous"] == f"genai-lab_ollama_{previous}.tar"
+    assert lab["model"]["gguf_file"] == "gemma3-270m-q4_k_m.gguf"
+
+
 def test_the_lab_description_says_where_pebble_answers():
     pebble = describe.description(VERSIONS, "/cache", 5080)["pebble"]
     assert pebble["listener_ca"] == "/cache/pebble/listener-ca.pem"
@@ -88,6 +97,7 @@ def test_the_shell_assignments_are_quoted_for_bash():
     text = describe.shell_assignments(
         {
             "OLLAMA_VERSION": "0.24.0",
+            "OLLAMA_PREVIOUS_VERSION": "0.23.0",
             "OPEN_WEBUI_VERSION": "0.12.4",
             "OPEN_WEBUI_PREVIOUS_VERSION": "0.11.4",
             "CADDY_VERSION": "2.11.9",

@@ -48,6 +48,8 @@ def images(versions: dict[str, str]) -> dict[str, str]:
         "runtime": "genai-lab/runtime:12",
         "nginx": "genai-lab/nginx:12",
         "ollama": f"genai-lab/ollama:{versions['OLLAMA_VERSION']}",
+        # The release an Ollama upgrade test starts from.
+        "ollama_previous": f"genai-lab/ollama:{versions['OLLAMA_PREVIOUS_VERSION']}",
         "open_webui": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}",
         "open_webui_slim": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-slim",
         # For upgrade tests: the previous release installed over the slim image (one layer more), and the slim image
@@ -110,6 +112,7 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
         },
         "versions": {
             "ollama": versions["OLLAMA_VERSION"],
+            "ollama_previous": versions["OLLAMA_PREVIOUS_VERSION"],
             "open_webui": versions["OPEN_WEBUI_VERSION"],
             "open_webui_previous": versions["OPEN_WEBUI_PREVIOUS_VERSION"],
             "nvidia_container_toolkit": versions["NVIDIA_CTK_VERSION"],
@@ -126,6 +129,8 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
         "model": {
             "path": model,
             "gguf": f"{cache}/{GGUF_FILE}",
+            # Its name in a folder of `lab export DIR upgrade`.
+            "gguf_file": Path(GGUF_FILE).name,
             # As a container on the lab network (or a Molecule target) pulls it.
             "network_name": f"{MIRROR_CONTAINER}:80/{model}",
         },
