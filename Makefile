@@ -196,7 +196,8 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libnss3-tools; }
 
 # Not part of the tests: each prints a table (see the scripts' docstrings).
-bench: collections ## benchmark table: ollama_model against the CLI
+bench: collections ## benchmark tables: Ollama's previous and pinned releases (load, first token, tokens/s); ollama_model against the CLI
+	$(BIN)/python tests/benchmarks/ollama_versions.py
 	$(BIN)/python tests/benchmarks/ollama_model.py
 
 bench-stack: collection-copy lab ## benchmark table: the stack (converge, first token, tokens/s)

@@ -76,3 +76,54 @@ def decide_install(wanted: str, gpus: list) -> tuple:
     if gpus:
         return True, f"{len(gpus)} NVIDIA GPU(s) found on the PCI bus"
     return False, "no NVIDIA GPU found on the PCI bus (vendor 0x10de, display class): nothing to install"
+
+
+# What nvidia_host_info asks nvidia-smi, one CSV line per GPU. compute_cap is known to drivers from 510 on; an
+# older nvidia-smi refuses the whole query, and is asked again without it.
+NVIDIA_SMI_FIELDS = ("pci.bus_id", "name", "driver_version", "compute_cap")
+
+
+def nvidia_smi_arguments(fields=NVIDIA_SMI_FIELDS) -> list:
+    return ["--query-gpu=" + ",".join(fields), "--format=csv,noheader"]
+
+
+def _pci_address(text: str) -> str:
+    """nvidia-smi's bus id (00000000:00:03.0) as sysfs writes it (0000:00:03.0)."""
+    domain, _sep, rest = text.strip().lower().rpartition(":")
+    head, _sep, bus = domain.rpartition(":")
+    return f"{int(head or '0', 16):04x}:{bus}:{rest}" if bus else text.strip().lower()
+
+
+def parse_nvidia_smi(text: str, fields=NVIDIA_SMI_FIELDS) -> list:
+    """The CSV lines of `nvidia-smi --query-gpu=<fields> --format=csv,noheader`, one dict per GPU: address, name,
+    driver_version and compute_capability (None where nvidia-smi did not say)."""
+    gpus = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        values = dict(zip(fields, (value.strip() for value in line.split(","))))
+        capability = values.get("compute_cap")
+        gpus.append(
+            {
+                "address": _pci_address(values.get("pci.bus_id", "")),
+                "name": values.get("name") or None,
+                "driver_version": values.get("driver_version") or None,
+                "compute_capability": capability if capability and capability[0].isdigit() else None,
+            }
+        )
+    return gpus
+
+
+def loaded_driver_version(sysfs: str = "/sys") -> str | None:
+    """The version of the nvidia kernel module that is loaded (what the CUDA libraries must match)."""
+    return _read(os.path.join(sysfs, "module", "nvidia", "version")) or None
+
+
+def merge_nvidia_smi(gpus: list, answered: list) -> list:
+    """The PCI devices with what nvidia-smi says of each (name, compute_capability), matched by address."""
+    by_address = {gpu["address"]: gpu for gpu in answered}
+    merged = []
+    for gpu in gpus:
+        found = by_address.get(gpu["address"], {})
+        merged.append(dict(gpu, name=found.get("name"), compute_capability=found.get("compute_capability")))
+    return merged

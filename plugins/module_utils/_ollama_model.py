@@ -142,6 +142,26 @@ def model_blob_digest(show: dict | None) -> str | None:
     return None
 
 
+def weights_made_from(blob: str | None, source: str, record: dict) -> bool:
+    """Whether a model's weights blob came from the GGUF whose digest is `source`.
+
+    Up to 0.29 Ollama stores an uploaded GGUF as it is: the blob is the upload. From 0.30 /api/create passes it
+    through llama-quantize (a COPY when no quantisation is asked), which writes a new file, and nothing Ollama shows
+    names the upload. So ollama_model records, for each blob it saw Ollama make, the upload it was made from
+    (`record`: blob digest -> source digest, kept on the managed host) and counts that blob as the source's."""
+    return blob is not None and (blob == source or record.get(blob) == source)
+
+
+def record_problem(record) -> str:
+    """Why a loaded source record is not one ({"sha256:<blob>": "sha256:<source>"}), or ''."""
+    if not isinstance(record, dict):
+        return "it is not a JSON object"
+    for blob, source in record.items():
+        if not (_BLOB_DIGEST.fullmatch(str(blob)) and _BLOB_DIGEST.fullmatch(str(source))):
+            return f"the entry {blob!r}: {source!r} is not two sha256 digests"
+    return ""
+
+
 def customisation_of(show: dict | None) -> dict:
     """The parts of an existing model that ollama_model manages, in comparable form."""
     show = show or {}

@@ -9,7 +9,8 @@
 
 Ollama's /api/create stores parameters as given; only at generation does api.Options.FromMap check their JSON
 types, so a wrong type is stored silently and then breaks every generation of the model. The names and types
-below are those of the Options and Runner structs of Ollama 0.24.0 (api/types.go)."""
+below are those of the Options and Runner structs of Ollama 0.34.0 (api/types.go): 0.24.0's, plus
+draft_num_predict (tokens a draft model proposes per step, for speculative decoding); none was removed."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ PARAMETER_TYPES = {
     "main_gpu": INTEGER,
     "use_mmap": BOOLEAN,
     "num_thread": INTEGER,
+    "draft_num_predict": INTEGER,
     # Options: read at each generation.
     "num_keep": INTEGER,
     "seed": INTEGER,

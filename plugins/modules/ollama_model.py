@@ -60,7 +60,19 @@ options:
     description:
       - Path of a GGUF file on the managed host to create the model from.
       - The file is uploaded only when Ollama does not already have a blob with its sha256.
+      - "How the module knows the model holds this file's weights: up to Ollama 0.29 the model's weights blob is the
+        upload itself (same sha256). From 0.30 Ollama passes an uploaded GGUF through llama-quantize and stores the
+        file it writes, whose sha256 differs and which names the upload nowhere; so after a create the module
+        records on the managed host which blob Ollama made from which upload (O(source_record)), and counts that
+        blob as the file's. A changed file has another sha256 and is detected either way. A model made elsewhere
+        (another host, by hand) from the same file is created once more, then recorded."
     type: path
+  source_record:
+    description:
+      - Where the module keeps, on the managed host, which weights blob Ollama made from which uploaded GGUF (a
+        JSON object of sha256 digests; see O(source)). Read in check mode, written only after a create.
+    type: path
+    default: ~/.local/state/selfhosted.genai/ollama_model_sources.json
   from:
     description:
       - The model to build O(name) from; it must already exist in Ollama.
@@ -79,10 +91,11 @@ options:
     description:
       - Model parameters such as V(temperature), V(num_ctx) or V(stop) (a list for several values).
         Needs O(source) or O(from).
-      - "Each is checked, before any change, against the type Ollama expects (the parameters of Ollama 0.24.0):
+      - "Each is checked, before any change, against the type Ollama expects (the parameters of Ollama 0.34.0):
         numbers V(temperature), V(top_p), V(min_p), V(typical_p), V(repeat_penalty), V(presence_penalty),
-        V(frequency_penalty); integers V(num_ctx), V(num_batch), V(num_gpu), V(main_gpu), V(num_thread), V(num_keep),
-        V(seed), V(num_predict), V(top_k), V(repeat_last_n); boolean V(use_mmap); V(stop), a string or a list of strings."
+        V(frequency_penalty); integers V(num_ctx), V(num_batch), V(num_gpu), V(main_gpu), V(num_thread),
+        V(draft_num_predict) (new in 0.30's llama-server engine), V(num_keep), V(seed), V(num_predict), V(top_k),
+        V(repeat_last_n); boolean V(use_mmap); V(stop), a string or a list of strings."
       - A numeric string such as V("0.2") is converted; an unknown name or a value of another type is refused,
         because Ollama would store it and then fail every generation of the model.
       - For a model from O(source), only the parameters given here are compared; Ollama may add stop words it
@@ -259,6 +272,13 @@ upload:
       type: float
       sample: 0.9
   sample: {"bytes": 253113024, "seconds": 0.9}
+weights_blob:
+  description:
+    - For a model from O(source), the digest of the weights blob Ollama holds. It differs from the GGUF's own sha256
+      (the diff's C(weights)) when Ollama rewrote the upload (from 0.30).
+  returned: when O(source) is set and the model exists
+  type: str
+  sample: sha256:a5fd3b6246f3a1b7c6b3f0c1d1e0a1b2c3d4e5f60718293a4b5c6d7e8f906818
 differences:
   description: For a created model, the managed parts that differed before the run.
   returned: when O(source) or O(from) is set and the model existed
@@ -272,6 +292,7 @@ diff:
   sample: {"before": {"state": "absent"}, "after": {"state": "present", "digest": "9a75...eb36"}}
 """
 
+import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -299,7 +320,9 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_model imp
     model_argument_spec,
     option_problems,
     plan_registry_model,
+    record_problem,
     summarise_pull,
+    weights_made_from,
 )
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_name import InvalidModelName, ModelName
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_parameters import ParameterProblem, check_parameters
@@ -310,6 +333,7 @@ def argument_spec() -> dict:
     spec = connection_argument_spec()
     spec.update(model_argument_spec())
     spec["registry_hosts"] = {"type": "dict", "default": {}}
+    spec["source_record"] = {"type": "path", "default": "~/.local/state/selfhosted.genai/ollama_model_sources.json"}
     return spec
 
 
@@ -452,6 +476,33 @@ class ModelManager:
             raise OllamaError(f"source '{source}' is not a GGUF file (it does not start with 'GGUF'); convert it to GGUF first")
         return "sha256:" + sha256_of_file(source)
 
+    def source_record(self) -> dict:
+        path = self.params["source_record"]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                record = json.load(handle)
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise OllamaError(f"source_record {path} cannot be read ({exc}): remove it (the module then recreates models from source once) or fix it")
+        problem = record_problem(record)
+        if problem:
+            raise OllamaError(f"source_record {path} is not what ollama_model writes ({problem}): remove it (the module then recreates models from source once)")
+        return record
+
+    def remember_source(self, record: dict, blob: str, source: str) -> None:
+        """Notes that Ollama made `blob` from the upload `source`, atomically, beside the other entries."""
+        path = self.params["source_record"]
+        record = dict(record, **{blob: source})
+        try:
+            os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+            partial = f"{path}.partial"
+            with open(partial, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, indent=1, sort_keys=True)
+            os.replace(partial, path)
+        except OSError as exc:
+            self.module.warn(f"could not record in {path} that Ollama made {blob} from {source} ({exc}): the next run will create the model again")
+
     def created_model(self) -> dict:
         wanted = self.wanted()
         weights = None
@@ -475,6 +526,11 @@ class ModelManager:
 
         entry = self.find()
         current = customisation_of(self.client.show(entry["name"])) if entry else None
+        record = self.source_record() if weights is not None else {}
+        if current is not None and weights is not None:
+            self.result["weights_blob"] = current["weights"]
+            if weights_made_from(current["weights"], weights, record):
+                current["weights"] = weights
         visible = ("weights", "system", "template", "parameters", "messages")
         before = {"name": self.name.shortest, "state": "absent"}
         if current is not None:
@@ -503,6 +559,11 @@ class ModelManager:
         if entry is None:
             raise OllamaError(f"Ollama reported creating '{self.params['name']}' but does not list the model")
         created = customisation_of(self.client.show(entry["name"]))
+        if weights is not None:
+            self.result["weights_blob"] = created["weights"]
+            if created["weights"] is not None and created["weights"] != weights:
+                self.remember_source(record, created["weights"], weights)
+                created["weights"] = weights
         left = customisation_differences(expected, created)
         if left:
             self.module.warn(f"created {entry['name']}, but Ollama shows {', '.join(left)} differently than asked; the next run will report a change")

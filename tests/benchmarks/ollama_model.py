@@ -103,7 +103,7 @@ def main() -> int:
     options = parser.parse_args()
 
     lab = json.loads((LAB_CACHE / "lab.json").read_text())
-    binary = str(LAB_CACHE / "ollama" / "bin" / f"ollama-{lab['versions']['ollama']}")
+    binary = str(LAB_CACHE / "ollama" / lab["versions"]["ollama"] / "bin" / "ollama")
     mirror_host = lab["mirror"]["host_url"].split("://", 1)[1]
     model = f"{mirror_host}/{lab['model']['path']}"
     port = random.randint(20000, 29999)

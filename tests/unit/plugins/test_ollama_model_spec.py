@@ -36,7 +36,7 @@ def _ensure_models_task() -> dict:
 def test_the_module_builds_its_spec_from_the_model_spec():
     spec = ollama_model.argument_spec()
     assert {key: spec[key] for key in model_argument_spec()} == model_argument_spec()
-    assert set(spec) == set(model_argument_spec()) | set(connection_argument_spec()) | {"registry_hosts"}
+    assert set(spec) == set(model_argument_spec()) | set(connection_argument_spec()) | {"registry_hosts", "source_record"}
 
 
 def test_the_role_passes_every_option_of_an_entry_and_no_other():

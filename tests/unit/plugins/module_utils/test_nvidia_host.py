@@ -83,3 +83,42 @@ def test_install_decision(wanted, gpus, install, reason):
     assert decided is install
     assert reason in why
     assert "nvidia_driver" not in why, "the module serves several roles; each names its own variable"
+
+
+def test_nvidia_smi_lines_become_cards_with_sysfs_addresses():
+    from ansible_collections.selfhosted.genai.plugins.module_utils._nvidia_host import parse_nvidia_smi
+
+    answer = "00000000:00:03.0, NVIDIA L4, 550.163.01, 8.9\n00000000:3B:00.0, Tesla P40, 550.163.01, 6.1\n"
+    assert parse_nvidia_smi(answer) == [
+        {"address": "0000:00:03.0", "name": "NVIDIA L4", "driver_version": "550.163.01", "compute_capability": "8.9"},
+        {"address": "0000:3b:00.0", "name": "Tesla P40", "driver_version": "550.163.01", "compute_capability": "6.1"},
+    ]
+
+
+def test_an_nvidia_smi_without_compute_cap_gives_none():
+    from ansible_collections.selfhosted.genai.plugins.module_utils._nvidia_host import NVIDIA_SMI_FIELDS, parse_nvidia_smi
+
+    answer = "00000000:00:03.0, Tesla T4, 470.256.02\n"
+    assert parse_nvidia_smi(answer, NVIDIA_SMI_FIELDS[:-1]) == [
+        {"address": "0000:00:03.0", "name": "Tesla T4", "driver_version": "470.256.02", "compute_capability": None}
+    ]
+    assert parse_nvidia_smi("00000000:00:03.0, NVIDIA L4, 550.163.01, [N/A]\n")[0]["compute_capability"] is None
+
+
+def test_the_loaded_driver_and_the_cards_merge_by_address(sysfs):
+    from ansible_collections.selfhosted.genai.plugins.module_utils._nvidia_host import (
+        loaded_driver_version,
+        merge_nvidia_smi,
+        parse_nvidia_smi,
+    )
+
+    add_device(sysfs, "0000:00:03.0", "0x10de", "0x030200")
+    (sysfs / "module" / "nvidia").mkdir(parents=True)
+    (sysfs / "module" / "nvidia" / "version").write_text("550.163.01\n")
+    merged = merge_nvidia_smi(nvidia_gpus(str(sysfs)), parse_nvidia_smi("00000000:00:03.0, NVIDIA L4, 550.163.01, 8.9\n"))
+    assert merged == [
+        {"address": "0000:00:03.0", "device_id": "0x27b8", "class": "0x030200", "driver": None, "name": "NVIDIA L4",
+         "compute_capability": "8.9"}
+    ]
+    assert loaded_driver_version(str(sysfs)) == "550.163.01"
+    assert loaded_driver_version(str(sysfs / "none")) is None

@@ -183,3 +183,34 @@ def test_pull_bytes_count_downloaded_layers_not_cached_ones():
     ]
     assert logic.summarise_pull(events) == 100
     assert logic.summarise_pull([{"status": "success"}]) == 0
+
+
+UPLOAD = "sha256:" + "a" * 64
+REWRITTEN = "sha256:" + "b" * 64
+OTHER_UPLOAD = "sha256:" + "c" * 64
+
+
+def test_weights_kept_as_uploaded_are_the_sources():
+    # Ollama up to 0.29, and 0.34 for a GGUF it stores as given.
+    assert logic.weights_made_from(UPLOAD, UPLOAD, {}) is True
+
+
+def test_a_blob_ollama_made_from_the_upload_counts_as_the_sources():
+    # Ollama 0.30 and later: llama-quantize wrote a new file; the module recorded which upload it came from.
+    assert logic.weights_made_from(REWRITTEN, UPLOAD, {REWRITTEN: UPLOAD}) is True
+
+
+def test_a_rewritten_blob_nobody_recorded_is_not_taken_on_trust():
+    assert logic.weights_made_from(REWRITTEN, UPLOAD, {}) is False
+
+
+def test_a_changed_file_is_detected_even_when_its_old_blob_was_recorded():
+    assert logic.weights_made_from(REWRITTEN, OTHER_UPLOAD, {REWRITTEN: UPLOAD}) is False
+    assert logic.weights_made_from(None, UPLOAD, {REWRITTEN: UPLOAD}) is False
+
+
+def test_a_record_is_an_object_of_digests():
+    assert logic.record_problem({REWRITTEN: UPLOAD}) == ""
+    assert logic.record_problem({}) == ""
+    assert logic.record_problem([]) == "it is not a JSON object"
+    assert logic.record_problem({REWRITTEN: "model.gguf"}) == f"the entry {REWRITTEN!r}: 'model.gguf' is not two sha256 digests"

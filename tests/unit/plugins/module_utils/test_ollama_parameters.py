@@ -14,12 +14,19 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_parameter
 )
 
 
-def test_the_known_parameters_are_those_of_ollama_0_24():
+def test_the_known_parameters_are_those_of_ollama_0_34():
     assert sorted(PARAMETER_TYPES) == sorted([
-        "num_ctx", "num_batch", "num_gpu", "main_gpu", "use_mmap", "num_thread", "num_keep", "seed", "num_predict",
+        "num_ctx", "num_batch", "num_gpu", "main_gpu", "use_mmap", "num_thread", "draft_num_predict", "num_keep", "seed",
+        "num_predict",
         "top_k", "top_p", "min_p", "typical_p", "repeat_last_n", "temperature", "repeat_penalty", "presence_penalty",
         "frequency_penalty", "stop",
     ])
+
+
+def test_the_parameter_0_34_added_is_an_integer():
+    assert check_parameters({"draft_num_predict": "4"}) == {"draft_num_predict": 4}
+    with pytest.raises(ParameterProblem, match="'draft_num_predict' must be an integer, not 2.5"):
+        check_parameters({"draft_num_predict": 2.5})
 
 
 def test_good_values_are_converted_to_ollamas_types():
@@ -62,5 +69,5 @@ def test_unknown_names_are_refused_and_all_problems_are_listed():
     with pytest.raises(ParameterProblem) as error:
         check_parameters({"temprature": 0.2, "top_k": "x"})
     message = str(error.value)
-    assert message.startswith("parameters: unknown parameter 'temprature' (Ollama knows: frequency_penalty, main_gpu,")
+    assert message.startswith("parameters: unknown parameter 'temprature' (Ollama knows: draft_num_predict, frequency_penalty, main_gpu,")
     assert message.endswith("; 'top_k' must be an integer, not 'x'")
