@@ -478,16 +478,17 @@ class ModelManager:
 
     def source_record(self) -> dict:
         path = self.params["source_record"]
+        remedy = "remove it (the module then creates the models from source once more)"
         try:
             with open(path, encoding="utf-8") as handle:
                 record = json.load(handle)
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise OllamaError(f"source_record {path} cannot be read ({exc}): remove it (the module then recreates models from source once) or fix it")
+            raise OllamaError(f"source_record {path} cannot be read ({exc}): {remedy}, or fix it")
         problem = record_problem(record)
         if problem:
-            raise OllamaError(f"source_record {path} is not what ollama_model writes ({problem}): remove it (the module then recreates models from source once)")
+            raise OllamaError(f"source_record {path} is not what ollama_model writes ({problem}): {remedy}")
         return record
 
     def remember_source(self, record: dict, blob: str, source: str) -> None:

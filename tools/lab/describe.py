@@ -17,6 +17,9 @@ NETWORK = "genai-lab"
 MIRROR_CONTAINER = "genai-lab-mirror"
 # The lab model's GGUF under the cache, reassembled from its PyPI packages.
 GGUF_FILE = "models/gemma3-270m-q4_k_m.gguf"
+# The same model written again by gguf-py without general.file_type: Ollama from 0.30 stores another blob than this
+# upload (what ollama_model's test of a rewritten GGUF imports).
+GGUF_WITHOUT_FILE_TYPE = "models/gemma3-270m-q4_k_m-no-file-type.gguf"
 # Pebble's HTTPS listener: a certificate for these names, issued by a lab CA kept under the cache (PEBBLE_DIR).
 PEBBLE_DIR = "pebble"
 PEBBLE_DNS_NAME = "pebble.genai.test"
@@ -90,6 +93,7 @@ def shell_assignments(versions: dict[str, str]) -> str:
         LAB_NETWORK=NETWORK,
         MIRROR_CONTAINER=MIRROR_CONTAINER,
         GGUF_FILE=GGUF_FILE,
+        GGUF_WITHOUT_FILE_TYPE=GGUF_WITHOUT_FILE_TYPE,
         PEBBLE_DIR=PEBBLE_DIR,
         PEBBLE_DNS_NAME=PEBBLE_DNS_NAME,
         ARCHIVE_OPEN_WEBUI_UPGRADE=upgrade_archive_name(versions),
@@ -131,6 +135,7 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "gguf": f"{cache}/{GGUF_FILE}",
             # Its name in a folder of `lab export DIR upgrade`.
             "gguf_file": Path(GGUF_FILE).name,
+            "gguf_without_file_type": f"{cache}/{GGUF_WITHOUT_FILE_TYPE}",
             # As a container on the lab network (or a Molecule target) pulls it.
             "network_name": f"{MIRROR_CONTAINER}:80/{model}",
         },
