@@ -4,7 +4,8 @@ llama-server), the same model and prompt, on this machine's CPU, in one run.
     .venv/bin/python tests/benchmarks/ollama_versions.py [--runs 5] [--tokens 128]
 
 Prints a table of medians (and the spread, lowest-highest) for each release:
-  - load: the model from disk into memory (Ollama's load_duration of a request that only loads it, after unloading);
+  - load: the model from disk into memory (the wall time of a request that only loads it, after unloading it; Ollama
+    0.24.0 reports no load_duration for such a request);
   - time to first token of a streamed /api/generate, as the client sees it (the model loaded);
   - decode tokens/s (eval_count / eval_duration) and prompt tokens/s (prompt_eval_count / prompt_eval_duration).
 Runs are interleaved (one of each release in turn), so that another job on the machine weighs on both alike; each
@@ -28,7 +29,10 @@ import docker
 import requests
 
 LAB_CACHE = Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab"))
-PROMPT = "Write a short story about a lighthouse keeper who finds a message in a bottle. Once upon a time,"
+# A base model continues text: the prompt goes in raw (no template), and a stop word that never occurs replaces the
+# lab model's stop at the first new line, so that every run decodes the same number of tokens.
+PROMPT = "The lighthouse keeper found a message in a bottle on the beach one morning. He opened it and read:"
+NEVER = "<never-stop>"
 
 
 def wait_for(url: str, seconds: int = 60) -> None:
@@ -55,9 +59,10 @@ def unload(url: str, model: str) -> None:
 
 def load_seconds(url: str, model: str) -> float:
     unload(url, model)
+    started = time.perf_counter()
     answer = requests.post(f"{url}/api/generate", json={"model": model, "keep_alive": "10m"}, timeout=600)
     answer.raise_for_status()
-    return answer.json()["load_duration"] / 1e9
+    return time.perf_counter() - started
 
 
 def generate(url: str, model: str, tokens: int) -> dict:
@@ -65,9 +70,10 @@ def generate(url: str, model: str, tokens: int) -> dict:
     body = {
         "model": model,
         "prompt": PROMPT,
+        "raw": True,
         "stream": True,
         "keep_alive": "10m",
-        "options": {"temperature": 0, "seed": 1, "num_predict": tokens},
+        "options": {"temperature": 0, "seed": 1, "num_predict": tokens, "stop": [NEVER]},
     }
     started = time.perf_counter()
     first = None
@@ -84,6 +90,8 @@ def generate(url: str, model: str, tokens: int) -> dict:
                 first = time.perf_counter() - started
             if event.get("done"):
                 final = event
+    if final.get("eval_count", 0) < tokens:
+        sys.exit(f"{url} stopped after {final.get('eval_count', 0)} of {tokens} tokens ({final.get('done_reason')})")
     return {
         "ttft": first if first is not None else float("nan"),
         "decode": final["eval_count"] / (final["eval_duration"] / 1e9),
@@ -139,15 +147,15 @@ def main() -> int:
     print(f"Ollama releases on {os.cpu_count()} cores of {cpu}, model {lab['model']['path']}, "
           f"{options.tokens} tokens, median (lowest-highest) of {options.runs} interleaved runs")
     print()
-    print(f"| {'release':<28} | {'load s':>18} | {'first token s':>18} | {'decode tok/s':>20} | {'prompt tok/s':>22} |")
-    print(f"|{'-' * 30}|{'-' * 20}|{'-' * 20}|{'-' * 22}|{'-' * 24}|")
+    print(f"| {'release':<28} | {'load s':>18} | {'first token s':>21} | {'decode tok/s':>20} | {'prompt tok/s':>22} |")
+    print(f"|{'-' * 30}|{'-' * 20}|{'-' * 23}|{'-' * 22}|{'-' * 24}|")
 
     def cell(values: list, digits: int) -> str:
         return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-{max(values):.{digits}f})"
 
     for version, image in releases.items():
         m = measures[version]
-        print(f"| {image:<28} | {cell(m['load'], 2):>18} | {cell(m['ttft'], 3):>18} | {cell(m['decode'], 1):>20} "
+        print(f"| {image:<28} | {cell(m['load'], 2):>18} | {cell(m['ttft'], 3):>21} | {cell(m['decode'], 1):>20} "
               f"| {cell(m['prompt'], 1):>22} |")
     return 0
 
