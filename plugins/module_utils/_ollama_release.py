@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 
 # The releases the ollama role deploys and its tests cover: the oldest is what deployments made before 2026-12 run
-# (the upgrade test starts there), the newest is the pinned one. Older releases lack OLLAMA_NO_CLOUD, so they would
-# call ollama.com whatever the role said.
+# (the upgrade test starts there), the newest is the pinned one. Nothing here was ever run against an older release.
 OLDEST_SUPPORTED = (0, 24, 0)
 NEWEST_TESTED = (0, 34, 0)
 
@@ -40,7 +39,7 @@ def image_version(image: str) -> tuple | None:
     """The release an image reference names by its tag ('docker.io/ollama/ollama:0.34.0'); None when the tag is
     not a version (latest, a digest, none)."""
     reference = str(image or "").split("@", 1)[0]
-    name, sep, tag = reference.rpartition(":")
+    _name, sep, tag = reference.rpartition(":")
     if not sep or "/" in tag:
         return None
     return parse_version(tag)
@@ -63,8 +62,8 @@ def release_problem(version_text: str, variable: str = "ollama_image") -> str:
         return ""
     return (
         f"Ollama {_text(version)} is older than {_text(OLDEST_SUPPORTED)}, the oldest release this collection runs "
-        f"(it supports {_text(OLDEST_SUPPORTED)} to {_text(NEWEST_TESTED)}: older releases call ollama.com whatever "
-        f"the role says, and their API differs). Set {variable} to a release in that range, for example "
+        f"(it supports {_text(OLDEST_SUPPORTED)} to {_text(NEWEST_TESTED)}, the releases its roles and modules are "
+        f"tested with). Set {variable} to a release in that range, for example "
         f"docker.io/ollama/ollama:{_text(NEWEST_TESTED)}."
     )
 
