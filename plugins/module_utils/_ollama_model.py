@@ -22,7 +22,11 @@ CREATE = "create"
 
 _BLOB_DIGEST = re.compile(r"sha256[-:]([0-9a-f]{64})")
 
-CUSTOMISATIONS = ("system", "template", "parameters", "messages")
+CUSTOMISATIONS = ("quantize", "system", "template", "parameters", "messages")
+
+# What /api/create quantizes an F16, BF16 or F32 model to in Ollama 0.34.0 (fs/ggml ParseFileType), in the spelling
+# /api/show reports as details.quantization_level; Q4_K is Ollama's other name for Q4_K_M.
+QUANTIZE_TYPES = {"Q4_K_M": "Q4_K_M", "Q4_K": "Q4_K_M", "Q4_K_S": "Q4_K_S", "Q8_0": "Q8_0", "F16": "F16", "BF16": "BF16", "F32": "F32"}
 MUTUALLY_EXCLUSIVE = [("source", "from")]
 
 
@@ -35,6 +39,7 @@ def model_argument_spec() -> dict:
         "insecure": {"type": "bool", "default": False},
         "source": {"type": "path"},
         "from": {"type": "str"},
+        "quantize": {"type": "str"},
         "system": {"type": "str"},
         "template": {"type": "str"},
         "parameters": {"type": "dict"},
@@ -61,11 +66,23 @@ def option_problems(params: dict) -> list:
     given = [key for key in CUSTOMISATIONS if params.get(key) is not None]
     if given and not creating and state != "absent":
         problems.append(f"{', '.join(given)} need 'from' (a model to build on) or 'source' (a GGUF file)")
+    if params.get("quantize") is not None and params.get("from") is not None:
+        problems.append("quantize works with 'source' (an F16, BF16 or F32 GGUF file), not with 'from'")
+    if params.get("quantize") is not None and quantize_type(params["quantize"]) is None:
+        problems.append(
+            f"quantize {params['quantize']!r} is not a type Ollama quantizes to; one of "
+            f"{', '.join(sorted(set(QUANTIZE_TYPES.values())))} (any case)"
+        )
     if params.get("stream_timeout") is not None and params["stream_timeout"] <= 0:
         problems.append(f"stream_timeout must be a positive number of seconds, not {params['stream_timeout']}")
     if params.get("retries") is not None and params["retries"] < 0:
         problems.append(f"retries must be 0 or more, not {params['retries']}")
     return problems
+
+
+def quantize_type(value) -> str | None:
+    """The quantization type as /api/show reports it, or None for one Ollama does not quantize to."""
+    return QUANTIZE_TYPES.get(str(value).strip().upper()) if value is not None else None
 
 
 def plan_registry_model(state: str, local_digest: str | None, remote_digest: str | None = None) -> str:
@@ -167,6 +184,7 @@ def customisation_of(show: dict | None) -> dict:
     show = show or {}
     return {
         "weights": model_blob_digest(show),
+        "quantization": str((show.get("details") or {}).get("quantization_level") or "").upper(),
         "system": show.get("system") or "",
         "template": show.get("template") or "",
         "parameters": normalise_parameters(parse_parameters_text(show.get("parameters"))),
@@ -188,6 +206,8 @@ def expected_customisation(wanted: dict, base: dict | None = None, weights: str 
     parameters.update(normalise_parameters(wanted.get("parameters")))
     return {
         "weights": weights if weights is not None else start.get("weights"),
+        # Managed only when asked for: otherwise the model keeps the type of its file or base.
+        "quantization": quantize_type(wanted.get("quantize")),
         "system": wanted["system"] if wanted.get("system") is not None else start["system"],
         "template": wanted["template"] if wanted.get("template") is not None else start["template"],
         "parameters": parameters,
@@ -199,8 +219,8 @@ def expected_customisation(wanted: dict, base: dict | None = None, weights: str 
 def customisation_differences(expected: dict, current: dict) -> list:
     """Names of the managed parts that differ; a None in `expected` means 'not managed'."""
     differences = []
-    for key in ("weights", "system", "template", "messages"):
-        if expected[key] is not None and current.get(key) != expected[key]:
+    for key in ("weights", "quantization", "system", "template", "messages"):
+        if expected.get(key) is not None and current.get(key) != expected[key]:
             differences.append(key)
     current_parameters = current.get("parameters") or {}
     if expected["only_given_parameters"]:
@@ -217,9 +237,9 @@ def create_request(name: str, wanted: dict, weights: str | None = None, file_nam
         request["files"] = {file_name: weights}
     else:
         request["from"] = wanted["from"]
-    for key in ("system", "template", "parameters", "messages"):
+    for key in CUSTOMISATIONS:
         if wanted.get(key) is not None:
-            request[key] = wanted[key]
+            request[key] = quantize_type(wanted[key]) if key == "quantize" else wanted[key]
     return request
 
 

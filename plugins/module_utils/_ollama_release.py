@@ -110,8 +110,9 @@ def driver_problem(ollama_version_text: str, driver_version: str | None, gpus: l
     return (
         f"{named} does not use {cards} with NVIDIA driver {driver_version}: it needs driver {needed} or later, and "
         f"with an older one it silently runs every model on the CPU. Install driver {needed} or later (role "
-        "selfhosted.genai.nvidia_driver: Debian 13's non-free archive has 550, Ubuntu's "
-        f"nvidia-driver-<branch>-server packages and NVIDIA's CUDA repository have newer ones; Debian 12's archive "
-        f"has only 535), then reboot; or set {variable} to a release before "
+        "selfhosted.genai.nvidia_driver: Debian 13's non-free archive has 550; Debian 12's archive has only 535, so "
+        "there the role installs branch nvidia_driver_branch from NVIDIA's CUDA repository unless "
+        "nvidia_driver_debian_source is distribution; Ubuntu's nvidia-driver-<branch>-server packages have newer "
+        f"ones), then reboot; or set {variable} to a release before "
         f"{_text(DRIVER_FLOOR_SINCE)}, or ollama_gpu_enabled: false to run on the CPU knowingly."
     )

@@ -79,6 +79,16 @@ options:
       - Template, system prompt and messages not given are inherited from it; O(parameters) override its
         parameters one by one.
     type: str
+  quantize:
+    description:
+      - Quantize the weights while creating the model, to one of V(Q4_K_M) (or V(Q4_K)), V(Q4_K_S), V(Q8_0),
+        V(F16), V(BF16), V(F32) (any case; what Ollama 0.34.0 accepts). Needs O(source); not with O(from), whose
+        weights the module could then no longer compare.
+      - Ollama quantizes only an F16, BF16 or F32 model (a GGUF file already quantized, such as a Q4_K_M download, is
+        refused with Ollama's message); the model then keeps no copy of the unquantized weights.
+      - Compared with the model's C(details.quantization_level), so a changed O(quantize) recreates the model. Not
+        given, the model keeps the type of its file or base model and it is not compared.
+    type: str
   system:
     description:
       - The system prompt. Needs O(source) or O(from).
@@ -176,6 +186,12 @@ EXAMPLES = r"""
     name: acme/support-bot:v1
     source: /srv/models/support-bot-q4_k_m.gguf
     template: "{{ .System }} {{ .Prompt }}"
+
+- name: Import an F16 export of a fine-tune, quantized to Q4_K_M on the way in
+  selfhosted.genai.ollama_model:
+    name: acme/support-bot:v2
+    source: /srv/models/support-bot-f16.gguf
+    quantize: q4_K_M
 
 - name: A customised model on top of a pulled one
   selfhosted.genai.ollama_model:
@@ -532,7 +548,7 @@ class ModelManager:
             self.result["weights_blob"] = current["weights"]
             if weights_made_from(current["weights"], weights, record):
                 current["weights"] = weights
-        visible = ("weights", "system", "template", "parameters", "messages")
+        visible = ("weights", "quantization", "system", "template", "parameters", "messages")
         before = {"name": self.name.shortest, "state": "absent"}
         if current is not None:
             before = dict({"name": self.name.shortest, "state": "present"}, **{key: current[key] for key in visible})
@@ -540,6 +556,8 @@ class ModelManager:
         if current is not None:
             if expected["template"] is None:
                 after["template"] = current["template"]
+            if expected["quantization"] is None:
+                after["quantization"] = current["quantization"]
             if expected["only_given_parameters"]:
                 after["parameters"] = dict(current["parameters"], **expected["parameters"])
             differences = customisation_differences(expected, current)

@@ -20,7 +20,12 @@ GGUF_FILE = "models/gemma3-270m-q4_k_m.gguf"
 # The same model written again by gguf-py without general.file_type: Ollama from 0.30 stores another blob than this
 # upload (what ollama_model's test of a rewritten GGUF imports).
 GGUF_WITHOUT_FILE_TYPE = "models/gemma3-270m-q4_k_m-no-file-type.gguf"
+# The same model dequantized to F16 by the Ollama image's llama-quantize: what ollama_model's quantize test imports
+# (Ollama quantizes only F16, BF16 and F32 models).
+GGUF_F16 = "models/gemma3-270m-f16.gguf"
 # Pebble's HTTPS listener: a certificate for these names, issued by a lab CA kept under the cache (PEBBLE_DIR).
+# The signing key's file name in the lab's stand-in for NVIDIA's CUDA repository (NVIDIA's is 3bf863cc.pub).
+CUDA_KEY_FILE = "lab-signing-key.pub"
 PEBBLE_DIR = "pebble"
 PEBBLE_DNS_NAME = "pebble.genai.test"
 # The name a scenario gives its Pebble container: the listener certificate covers it, and the short "pebble".
@@ -94,7 +99,9 @@ def shell_assignments(versions: dict[str, str]) -> str:
         MIRROR_CONTAINER=MIRROR_CONTAINER,
         GGUF_FILE=GGUF_FILE,
         GGUF_WITHOUT_FILE_TYPE=GGUF_WITHOUT_FILE_TYPE,
+        GGUF_F16=GGUF_F16,
         PEBBLE_DIR=PEBBLE_DIR,
+        CUDA_KEY_FILE=CUDA_KEY_FILE,
         PEBBLE_DNS_NAME=PEBBLE_DNS_NAME,
         ARCHIVE_OPEN_WEBUI_UPGRADE=upgrade_archive_name(versions),
     )
@@ -136,6 +143,7 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             # Its name in a folder of `lab export DIR upgrade`.
             "gguf_file": Path(GGUF_FILE).name,
             "gguf_without_file_type": f"{cache}/{GGUF_WITHOUT_FILE_TYPE}",
+            "gguf_f16": f"{cache}/{GGUF_F16}",
             # As a container on the lab network (or a Molecule target) pulls it.
             "network_name": f"{MIRROR_CONTAINER}:80/{model}",
         },
@@ -143,6 +151,14 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "version": f"{versions['NVIDIA_CTK_VERSION']}-1",
             "host_url": f"http://127.0.0.1:{mirror_port}/libnvidia-container",
             "network_url": f"http://{MIRROR_CONTAINER}/libnvidia-container",
+        },
+        # Stand-in driver packages in the layout of NVIDIA's CUDA repository for Debian 12 (tools/lab/cuda_repo.sh).
+        "cuda_repository": {
+            "host_url": f"http://127.0.0.1:{mirror_port}/cuda",
+            "network_url": f"http://{MIRROR_CONTAINER}/cuda",
+            "key_file": CUDA_KEY_FILE,
+            "fingerprint_file": f"{cache}/mirror/cuda/fingerprint",
+            "versions": versions["NVIDIA_DRIVER_STAND_INS"].split(),
         },
         # Not running in the lab: a test starts the pebble image on its own network with the alias dns_name.
         "pebble": {

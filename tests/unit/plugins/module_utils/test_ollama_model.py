@@ -89,9 +89,10 @@ def test_model_blob_digest_comes_from_the_from_line():
     assert logic.model_blob_digest(None) is None
 
 
-def show(system="", template="T", parameters="", messages=None, weights=OLD):
+def show(system="", template="T", parameters="", messages=None, weights=OLD, quantization="Q4_K_M"):
     return {
         "modelfile": f"FROM /models/blobs/sha256-{weights}\n",
+        "details": {"format": "gguf", "quantization_level": quantization},
         "system": system,
         "template": template,
         "parameters": parameters,
@@ -169,6 +170,35 @@ def test_create_request_from_a_model_or_a_blob():
         "files": {"m.gguf": "sha256:" + OLD},
         "system": "s",
         "parameters": {"temperature": 0},
+    }
+
+
+@pytest.mark.parametrize(("asked", "reported"), [("q4_k_m", "Q4_K_M"), ("Q4_K", "Q4_K_M"), (" q8_0 ", "Q8_0"), ("bf16", "BF16")])
+def test_quantize_types_are_spelled_as_api_show_reports_them(asked, reported):
+    assert logic.quantize_type(asked) == reported
+
+
+@pytest.mark.parametrize("asked", ["q2_K", "Q4_0", "", "int8"])
+def test_types_ollama_does_not_quantize_to_are_none(asked):
+    assert logic.quantize_type(asked) is None
+
+
+def test_a_quantized_import_compares_the_quantization_asked_for():
+    current = logic.customisation_of(show(quantization="Q4_K_M"))
+    assert logic.customisation_differences(logic.expected_customisation({"quantize": "q4_K_M"}, weights="sha256:" + OLD), current) == []
+    assert logic.customisation_differences(logic.expected_customisation({"quantize": "q8_0"}, weights="sha256:" + OLD), current) == [
+        "quantization"
+    ]
+    # Not asked for: the type of the file, whatever it is, is no difference.
+    assert logic.customisation_differences(logic.expected_customisation({}, weights="sha256:" + OLD), current) == []
+
+
+def test_create_request_asks_for_the_quantization_in_ollamas_spelling():
+    wanted = {"from": None, "quantize": "q4_k", "system": None, "template": None, "parameters": None, "messages": None}
+    assert logic.create_request("bot", wanted, weights="sha256:" + OLD) == {
+        "model": "bot",
+        "files": {"model.gguf": "sha256:" + OLD},
+        "quantize": "Q4_K_M",
     }
 
 

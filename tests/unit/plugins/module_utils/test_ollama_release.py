@@ -118,6 +118,7 @@ def test_the_refusal_names_the_card_the_driver_it_needs_and_the_ways_out():
     )
     assert "selfhosted.genai.nvidia_driver" in message
     assert "Debian 12's archive has only 535" in message
+    assert "NVIDIA's CUDA repository unless nvidia_driver_debian_source is distribution" in message
     assert "set ollama_image to a release before 0.30.11" in message
     assert "ollama_gpu_enabled: false" in message
 
