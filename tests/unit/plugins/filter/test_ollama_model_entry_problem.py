@@ -40,7 +40,10 @@ def test_good_entries_pass(entry):
         ({"name": "m", "from": "b", "parameters": {"temperature": "hot"}}, "parameters: 'temperature' must be a number, not 'hot'"),
         ({"name": "m", "from": "b", "parameters": {"temprature": 1}}, "parameters: unknown parameter 'temprature'"),
         ({"name": "m", "retries": -1}, "retries must be 0 or more, not -1"),
-        ({"name": "m", "source": "/x.gguf", "quantize": "q2_K"}, "quantize 'q2_K' is not a type Ollama quantizes to; one of BF16, F16, F32, Q4_K_M, Q4_K_S, Q8_0"),
+        (
+            {"name": "m", "source": "/x.gguf", "quantize": "q2_K"},
+            "quantize 'q2_K' is not a type Ollama quantizes to; one of BF16, F16, F32, Q4_K_M, Q4_K_S, Q8_0",
+        ),
         ({"name": "m", "from": "b", "quantize": "q8_0"}, "quantize works with 'source'"),
         ({"name": "m", "quantize": "q8_0"}, "quantize need 'from'"),
     ],
