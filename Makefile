@@ -98,8 +98,9 @@ collection-copy: | $(COLLECTIONS)/.installed
 lab: ## the offline lab: Docker engine, images, model mirror (tools/lab/lab up)
 	tools/lab/lab up
 
-lint: | venv collections ## ansible-lint, production profile
+lint: | venv collections ## ansible-lint (production profile) and ruff (ruff.toml)
 	ansible-lint --nocolor
+	ruff check --no-cache .
 
 # ansible-test sanity --venv downloads get-pip from a host this machine cannot reach; the stand-in runs
 # ensurepip and then pip with the same arguments, which is all ansible-test asks of it.

@@ -48,7 +48,7 @@ def _check_part(kind: str, value: str, reference: str) -> None:
 class ModelName:
     """host/namespace/model:tag with Ollama's defaults; equality ignores case, as Ollama's lookups do."""
 
-    __slots__ = ("host", "namespace", "model", "tag", "scheme")
+    __slots__ = ("host", "model", "namespace", "scheme", "tag")
 
     def __init__(self, host: str, namespace: str, model: str, tag: str, scheme: str = DEFAULT_SCHEME) -> None:
         self.host = host

@@ -18,7 +18,6 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_clien
     connection_argument_spec,
 )
 
-
 # A model's access grants as (principal_type, principal_id, permission); this one shares it with every user.
 EVERYONE = ("user", "*", "read")
 GRANT_FIELDS = ("principal_type", "principal_id", "permission")

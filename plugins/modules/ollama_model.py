@@ -501,7 +501,7 @@ class ModelManager:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
-            raise OllamaError(f"source_record {path} cannot be read ({exc}): {remedy}, or fix it")
+            raise OllamaError(f"source_record {path} cannot be read ({exc}): {remedy}, or fix it") from exc
         problem = record_problem(record)
         if problem:
             raise OllamaError(f"source_record {path} is not what ollama_model writes ({problem}): {remedy}")

@@ -88,7 +88,7 @@ def main() -> None:
                    "-e", "WEBUI_SECRET_KEY=bench-backup-key", "-e", f"WEBUI_ADMIN_EMAIL={ADMIN['email']}",
                    "-e", f"WEBUI_ADMIN_PASSWORD={ADMIN['password']}", "-e", "ENABLE_OLLAMA_API=false",
                    "-e", "OFFLINE_MODE=true", image)
-            address = docker("inspect", "-f", "{{ (index .NetworkSettings.Networks \"%s\").IPAddress }}" % NAME, NAME)
+            address = docker("inspect", "-f", f"{{{{ (index .NetworkSettings.Networks \"{NAME}\").IPAddress }}}}", NAME)
             url = f"http://{address}:8080"
             wait_healthy(url)
             token = api(f"{url}/api/v1/auths/signin", ADMIN)["token"]
@@ -126,7 +126,7 @@ def main() -> None:
             restored, _restored = run_command(config, "restore", archive["archive"])
             began = time.monotonic()
             docker("start", NAME)
-            address = docker("inspect", "-f", "{{ (index .NetworkSettings.Networks \"%s\").IPAddress }}" % NAME, NAME)
+            address = docker("inspect", "-f", f"{{{{ (index .NetworkSettings.Networks \"{NAME}\").IPAddress }}}}", NAME)
             wait_healthy(f"http://{address}:8080")
             started = time.monotonic() - began
             count = subprocess.run(

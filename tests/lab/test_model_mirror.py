@@ -6,9 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 import model_mirror
+import pytest
 from model_mirror import MirrorName
 
 

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import LAB_TOOLS, Lab, container_logs, published_url, wait_until
 from cryptography import x509
 from cryptography.x509.oid import NameOID
-
-from conftest import LAB_TOOLS, Lab, container_logs, published_url, wait_until
 from model_mirror import MirrorName
 
 PROMPT = "The capital of France is"
@@ -61,7 +60,7 @@ def pull_from_mirror(url: str, model: str) -> list[dict]:
 
 
 def test_ollama_pulls_from_mirror_and_answers(lab: Lab, lab_network, start_container):
-    container, url = start_ollama(lab, lab_network, start_container)
+    _container, url = start_ollama(lab, lab_network, start_container)
     model = lab.mirror_model
 
     events = pull_from_mirror(url, model)

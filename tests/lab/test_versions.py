@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import describe
 import pytest
 import yaml
-
-import describe
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = describe.read_versions()

