@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lab-archives lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -131,13 +131,16 @@ MOLECULE_ENV := export GENAI_LAB_ARCHIVES=$(LAB_ARCHIVES) GENAI_SCREENSHOT_DIR=$
 	  GENAI_LAB_MIRROR_IP=$$(docker inspect -f '{{ (index .NetworkSettings.Networks "genai-lab").IPAddress }}' genai-lab-mirror)
 MOLECULE_UPGRADE := molecule test -s upgrade --platform-name genai-upgrade-debian12
 # upgrade runs on one platform of the shared two: the roles' behaviour on both releases is the tls scenario's.
-molecule: collection-copy lab browser ## every Molecule scenario but gpu
+# Every archive a Molecule target or the stack benchmark loads into its own engine, in one place; each is saved
+# again only when its images changed.
+lab-archives: lab ## the lab's images as archives for nested engines: the stack, and the upgrade tests' releases
 	tools/lab/lab export $(LAB_ARCHIVES) stack
 	tools/lab/lab export $(LAB_ARCHIVES) upgrade
+
+molecule: collection-copy lab-archives browser ## every Molecule scenario but gpu
 	$(MOLECULE_ENV); molecule test --all --exclude gpu --exclude upgrade && $(MOLECULE_UPGRADE)
 
-molecule-upgrade: collection-copy lab ## the upgrade scenario alone (backup, restore, upgrade and rollback)
-	tools/lab/lab export $(LAB_ARCHIVES) upgrade
+molecule-upgrade: collection-copy lab-archives ## the upgrade scenario alone (backup, restore, upgrade and rollback)
 	$(MOLECULE_ENV); $(MOLECULE_UPGRADE)
 
 # The deploy command of the README: this host, local connection, with the collection installed as a user without
@@ -183,8 +186,7 @@ galaxy-install-test: deploy-venv $(ANSIBLE_WHEEL) ## build the tarball, install 
 	@echo "galaxy-install-test: $$(du -h $(GALAXY_INSTALL_TEST)/selfhosted-genai-*.tar.gz | cut -f1) tarball installs and loads"
 
 # The same playbook into the Debian 12 Molecule target, for machines without systemd or a registry.
-molecule-deploy: collection-copy lab ## deploy the stack into the Debian 12 and 13 Molecule targets (machines without systemd)
-	tools/lab/lab export $(LAB_ARCHIVES) stack
+molecule-deploy: collection-copy lab-archives ## deploy the stack into the Debian 12 and 13 Molecule targets (machines without systemd)
 	$(MOLECULE_ENV); molecule converge -s tls
 
 # The gpu scenario on a real NVIDIA GPU host of yours, over SSH: GENAI_GPU_HOST=... [GENAI_GPU_USER=...] make molecule-gpu
@@ -200,19 +202,20 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libnss3-tools; }
 
 # Not part of the tests: each prints a table (see the scripts' docstrings).
+# The benchmarks read the lab's description through tools/lab/describe.py, as the tests do (pytest.ini).
+BENCH := PYTHONPATH=$(CURDIR)/tools/lab $(BIN)/python
 bench: collections ## benchmark tables: Ollama's previous and pinned releases (load, first token, tokens/s); ollama_model against the CLI
-	$(BIN)/python tests/benchmarks/ollama_versions.py
-	$(BIN)/python tests/benchmarks/ollama_model.py
+	$(BENCH) tests/benchmarks/ollama_versions.py
+	$(BENCH) tests/benchmarks/ollama_model.py
 
-bench-stack: collection-copy lab ## benchmark table: the stack (converge, first token, tokens/s)
-	tools/lab/lab export $(LAB_ARCHIVES) stack
-	$(MOLECULE_ENV); $(BIN)/python tests/benchmarks/stack.py
+bench-stack: collection-copy lab-archives ## benchmark table: the stack (converge, first token, tokens/s)
+	$(MOLECULE_ENV); $(BENCH) tests/benchmarks/stack.py
 
 bench-backup: | venv lab ## benchmark table: backup, verify and restore of 10 000 messages
-	$(BIN)/python tests/benchmarks/backup.py
+	$(BENCH) tests/benchmarks/backup.py
 
 bench-open-webui: collection-copy lab ## benchmark table: a no-op run of the Open WebUI modules over 20 users and 10 presets
-	$(BIN)/python tests/benchmarks/open_webui_modules.py
+	$(BENCH) tests/benchmarks/open_webui_modules.py
 
 clean: ## remove .build and tests/output
 	rm -rf $(BUILD) tests/output

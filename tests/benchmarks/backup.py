@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -26,9 +25,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from describe import read_description
+
 REPO = Path(__file__).resolve().parents[2]
 COMMAND = REPO / "roles" / "backup" / "files" / "selfhosted_genai_backup.py"
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 NAME = "genai-bench-backup"
 ADMIN = {"email": "admin@localhost", "password": "bench-backup-password"}
 

@@ -28,9 +28,10 @@ from pathlib import Path
 
 import docker
 import requests
+from describe import cache_dir, read_description
 
 REPO = Path(__file__).resolve().parents[2]
-LAB_CACHE = Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab"))
+LAB_CACHE = cache_dir()
 
 
 def collections_path() -> Path:
@@ -102,7 +103,7 @@ def main() -> int:
     parser.add_argument("--registry-latency-ms", type=int, default=25, help="added per chunk and direction")
     options = parser.parse_args()
 
-    lab = json.loads((LAB_CACHE / "lab.json").read_text())
+    lab = read_description()
     binary = str(LAB_CACHE / "ollama" / lab["versions"]["ollama"] / "bin" / "ollama")
     mirror_host = lab["mirror"]["host_url"].split("://", 1)[1]
     model = f"{mirror_host}/{lab['model']['path']}"

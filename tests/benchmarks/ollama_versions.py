@@ -27,8 +27,9 @@ from pathlib import Path
 
 import docker
 import requests
+from describe import cache_dir, read_description
 
-LAB_CACHE = Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab"))
+LAB_CACHE = cache_dir()
 # A base model continues text: the prompt goes in raw (no template), and a stop word that never occurs replaces the
 # lab model's stop at the first new line, so that every run decodes the same number of tokens.
 PROMPT = "The lighthouse keeper found a message in a bottle on the beach one morning. He opened it and read:"
@@ -106,7 +107,7 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=128)
     options = parser.parse_args()
 
-    lab = json.loads((LAB_CACHE / "lab.json").read_text())
+    lab = read_description()
     releases = {
         lab["versions"]["ollama_previous"]: lab["images"]["ollama_previous"],
         lab["versions"]["ollama"]: lab["images"]["ollama"],

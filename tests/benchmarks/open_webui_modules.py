@@ -25,8 +25,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from describe import read_description
+
 REPO = Path(__file__).resolve().parents[2]
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 OLLAMA, WEBUI = "genai-bench-owui-ollama", "genai-bench-owui"
 OLLAMA_PORT, WEBUI_PORT = 21434, 21080
 ADMIN = {"email": "admin@example.org", "password": "bench-open-webui-password"}

@@ -32,13 +32,15 @@ import sys
 import time
 from pathlib import Path
 
+from describe import read_description
+
 REPO = Path(__file__).resolve().parents[2]
 SCENARIO = "tls"
 TARGET = f"genai-{SCENARIO}-debian12"
 # The site of the Debian 12 target (molecule/tls/molecule.yml: reverse_proxy_domain).
 SITE = "chat.genai.test"
 NETWORK = "genai"
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 
 # Runs inside the target with its Python 3 and the standard library only.
 # argv: model, runs, Ollama's address, Open WebUI's address, the site's name.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
 import sys
 import time
@@ -14,8 +12,9 @@ from pathlib import Path
 import docker
 import pytest
 import requests
+from describe import cache_dir, read_description
 
-LAB_CACHE = Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab"))
+LAB_CACHE = cache_dir()
 # The lab's own tools (model_mirror, describe) are tested here and used by the tests.
 LAB_TOOLS = Path(__file__).resolve().parents[2] / "tools" / "lab"
 sys.path.insert(0, str(LAB_TOOLS))
@@ -36,10 +35,10 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab() -> Lab:
-    path = LAB_CACHE / "lab.json"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: build and start the lab first with 'tools/lab/lab up'")
-    return Lab(json.loads(path.read_text()))
+    try:
+        return Lab(read_description())
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -33,6 +34,23 @@ PEBBLE_CONTAINER = "genai-lab-pebble"
 PEBBLE_LISTENER_NAMES = (PEBBLE_DNS_NAME, PEBBLE_CONTAINER, "pebble", "localhost", "127.0.0.1")
 PEBBLE_ACME_PORT = 14000
 PEBBLE_MANAGEMENT_PORT = 15000
+
+
+DEFAULT_CACHE = "/var/cache/genai-lab"
+
+
+def cache_dir() -> Path:
+    """The lab's cache, where `tools/lab/lab` keeps what it built and lab.json (GENAI_LAB_CACHE)."""
+    return Path(os.environ.get("GENAI_LAB_CACHE", DEFAULT_CACHE))
+
+
+def read_description() -> dict:
+    """lab.json as `tools/lab/lab` last wrote it: the one reader every Python test and benchmark uses (pytest.ini and
+    the Makefile put tools/lab on their path)."""
+    path = cache_dir() / "lab.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: build and start the lab first with 'tools/lab/lab up'")
+    return json.loads(path.read_text())
 
 
 def read_versions(path: Path = LAB_DIR / "versions.env") -> dict[str, str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
+from describe import read_description
 
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 IMAGE = LAB["images"]["ollama"]
 VERSION = LAB["versions"]["nvidia_container_toolkit"]
 

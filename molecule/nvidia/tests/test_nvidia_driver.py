@@ -4,13 +4,10 @@ not a driver), Debian 13 from non-free."""
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import pytest
+from describe import read_description
 
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 CUDA = LAB["cuda_repository"]
 BRANCH, NEWER = CUDA["versions"][0], CUDA["versions"][-1]
 PACKAGES = {

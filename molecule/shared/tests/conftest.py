@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from describe import read_description
 
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 PEBBLE_CONTAINER = "genai-tls-pebble"
 PEBBLE = LAB["pebble"]
 

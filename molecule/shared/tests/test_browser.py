@@ -6,17 +6,17 @@ screenshot is kept."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
+from describe import read_description
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 MODEL = LAB["model"]["network_name"]
 SCREENSHOTS = Path(os.environ.get("GENAI_SCREENSHOT_DIR", tempfile.gettempdir()))
 # Without the background-networking flags Chromium keeps calling out, which this closed network refuses.

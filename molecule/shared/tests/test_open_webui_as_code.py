@@ -4,13 +4,10 @@ lab's model (it does not support tools), and the role's settings in Open WebUI's
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-
 import pytest
+from describe import read_description
 
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 MODEL = LAB["model"]["network_name"]
 PRESET = "team-assistant"
 MEMBER = {"email": "grace@genai.test", "password": "grace-password-1"}

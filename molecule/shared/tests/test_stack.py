@@ -5,13 +5,12 @@ survived the recreation of every container (molecule/shared/side_effect.yml)."""
 from __future__ import annotations
 
 import json
-import os
 import time
-from pathlib import Path
 
 import pytest
+from describe import read_description
 
-LAB = json.loads((Path(os.environ.get("GENAI_LAB_CACHE", "/var/cache/genai-lab")) / "lab.json").read_text())
+LAB = read_description()
 OLLAMA_IMAGE = LAB["images"]["ollama"]
 MODEL = LAB["model"]["network_name"]
 PROMPT = "The capital of France is"
