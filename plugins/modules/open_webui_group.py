@@ -82,6 +82,7 @@ diff:
 from ansible_collections.selfhosted.genai.plugins.module_utils._json_merge import deep_merge
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIError
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_specs import GROUP_SPEC
 
 
 class GroupManager(ResourceManager):
@@ -140,16 +141,7 @@ class GroupManager(ResourceManager):
 
 
 def main() -> None:
-    run_module(
-        {
-            "name": {"type": "str", "required": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "description": {"type": "str"},
-            "permissions": {"type": "dict"},
-            "members": {"type": "list", "elements": "str"},
-        },
-        GroupManager,
-    )
+    run_module(GROUP_SPEC, GroupManager)
 
 
 if __name__ == "__main__":

@@ -156,6 +156,7 @@ from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_modul
     read_grants,
     run_module,
 )
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_specs import MODEL_SPEC
 
 
 class ModelManager(ResourceManager):
@@ -275,29 +276,7 @@ class ModelManager(ResourceManager):
 
 
 def main() -> None:
-    run_module(
-        {
-            "id": {"type": "str", "required": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "base_model": {"type": "str"},
-            "name": {"type": "str"},
-            "description": {"type": "str"},
-            "system": {"type": "str"},
-            "params": {"type": "dict"},
-            "capabilities": {"type": "dict"},
-            "tool_ids": {"type": "list", "elements": "str"},
-            "access": {
-                "type": "dict",
-                "options": {
-                    "everyone": {"type": "bool", "default": False},
-                    "groups": {"type": "list", "elements": "str", "default": []},
-                    "users": {"type": "list", "elements": "str", "default": []},
-                },
-            },
-            "active": {"type": "bool"},
-        },
-        ModelManager,
-    )
+    run_module(MODEL_SPEC, ModelManager)
 
 
 if __name__ == "__main__":

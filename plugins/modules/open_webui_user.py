@@ -106,6 +106,7 @@ import re
 
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_client import OpenWebUIClient, OpenWebUIError
 from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_module import ResourceManager, run_module
+from ansible_collections.selfhosted.genai.plugins.module_utils._open_webui_specs import USER_SPEC
 
 # The shape Open WebUI itself accepts (a dot in the domain, or localhost), checked here to fail before any change.
 EMAIL = re.compile(r"^[^@\s]+@([^@\s]+\.[^@\s]+|localhost)$")
@@ -206,18 +207,7 @@ class UserManager(ResourceManager):
 
 
 def main() -> None:
-    run_module(
-        {
-            "email": {"type": "str", "required": True},
-            "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "name": {"type": "str"},
-            "role": {"type": "str", "choices": ["admin", "user", "pending"]},
-            "password": {"type": "str", "no_log": True},
-            "update_password": {"type": "str", "choices": ["always", "on_create"], "default": "on_create", "no_log": False},
-            "groups": {"type": "list", "elements": "str"},
-        },
-        UserManager,
-    )
+    run_module(USER_SPEC, UserManager)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The deployed stack, checked from outside (through the HTTPS proxy, as a browser would) and inside the target:
 containers, volumes, isolation of Ollama, secrets, the administrator, a chat answered by the real model, and what
-survived the recreation of every container (molecule/shared/side_effect.yml)."""
+survived the recreation of every container (molecule/tls/side_effect.yml)."""
 
 from __future__ import annotations
 
