@@ -13,6 +13,7 @@ open_webui_entry_problem)."""
 from __future__ import annotations
 
 import copy
+import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -74,9 +75,11 @@ def entry_problem(entry, kind: str) -> str:
     if unknown:
         return f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; known: {', '.join(spec)}"
     result = ArgumentSpecValidator(copy.deepcopy(spec)).validate(dict(entry))
-    if result.error_messages:
-        return "; ".join(result.error_messages)
-    return ""
+    # A nested key the validator does not know reads "access.everybody. Supported parameters include: ...".
+    return "; ".join(_NESTED_UNKNOWN.sub(r"unknown key \1; known: \2", message) for message in result.error_messages)
+
+
+_NESTED_UNKNOWN = re.compile(r"^([\w.]+)\. Supported parameters include: (.*?)\.?$")
 
 
 def entries_problems(entries, kind: str) -> list:

@@ -55,7 +55,7 @@ def test_a_typo_names_the_entry_and_the_key_not_the_value():
     [
         ([{"name": "Alice"}], "user", "open_webui_users[0]: missing required arguments: email"),
         ([{"name": "team", "members": ["a@b.c"], "state": "gone"}], "group", "value of state must be one of: present, absent, got: gone"),
-        ([{"id": "m", "access": {"groups": "team", "everybody": True}}], "model", "access.everybody"),
+        ([{"id": "m", "access": {"groups": ["team"], "everybody": True}}], "model", "(m): unknown key access.everybody; known: everyone, groups, users"),
         (["helper"], "model", "open_webui_models[0]: must be a dict of selfhosted.genai.open_webui_model options, not a str"),
         ({"id": "m"}, "model", "open_webui_models must be a list, not a dict"),
     ],
