@@ -213,14 +213,14 @@ def answers(address: str, port: int) -> bool:
 def test_which_ports_answer_from_another_network_namespace(host, site, port, published_by_a_test_container):
     """From this machine's namespace, on the lab network: 80 and 443 (and 11443 where the Ollama API is exposed
     and allowed), nothing else, not even a port a container publishes (the firewall's forward chain)."""
-    exposed = host.ansible.get_variables().get("ollama_expose_api", False)
+    exposed = host.ansible.get_variables().get("reverse_proxy_ollama_api", False)
     expected = port in (80, 443) or (port == 11443 and exposed)
     assert answers(site.address, port) is expected, f"port {port}"
 
 
 def test_the_ollama_api_needs_its_token(host, site, https):
-    if not host.ansible.get_variables().get("ollama_expose_api", False):
-        pytest.skip("ollama_expose_api is false on this host")
+    if not host.ansible.get_variables().get("reverse_proxy_ollama_api", False):
+        pytest.skip("reverse_proxy_ollama_api is false on this host")
     url = f"https://{site.name}:11443/api/tags"
     assert https.get(url, timeout=30).status_code == 401
     assert https.get(url, headers={"Authorization": "Bearer wrong-token-of-some-length"}, timeout=30).status_code == 401

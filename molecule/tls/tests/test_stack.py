@@ -75,7 +75,7 @@ def test_only_the_proxy_publishes_ports(host):
         bindings = json.loads(host.check_output("docker inspect -f '{{ json .HostConfig.PortBindings }}' %s", name))
         if bindings:
             published[name] = sorted(bindings)
-    exposes_ollama = host.ansible.get_variables().get("ollama_expose_api", False)
+    exposes_ollama = host.ansible.get_variables().get("reverse_proxy_ollama_api", False)
     assert published == {"caddy": sorted(["80/tcp", "443/tcp", "443/udp"] + (["11443/tcp"] if exposes_ollama else []))}
 
 
