@@ -220,7 +220,7 @@ def customisation_differences(expected: dict, current: dict) -> list:
     """Names of the managed parts that differ; a None in `expected` means 'not managed'."""
     differences = []
     for key in ("weights", "quantization", "system", "template", "messages"):
-        if expected.get(key) is not None and current.get(key) != expected[key]:
+        if expected[key] is not None and current.get(key) != expected[key]:
             differences.append(key)
     current_parameters = current.get("parameters") or {}
     if expected["only_given_parameters"]:
