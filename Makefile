@@ -204,11 +204,12 @@ browser:
 # Not part of the tests: each prints a table (see the scripts' docstrings).
 # The benchmarks read the lab's description through tools/lab/describe.py, as the tests do (pytest.ini).
 BENCH := PYTHONPATH=$(CURDIR)/tools/lab $(BIN)/python
-bench: collections ## benchmark tables: Ollama's previous and pinned releases (load, first token, tokens/s); ollama_model against the CLI
+bench: collections ## benchmark tables: Ollama's previous and pinned releases (load, first token, tokens/s); ollama_model against the CLI; the stack (bench-stack)
 	$(BENCH) tests/benchmarks/ollama_versions.py
 	$(BENCH) tests/benchmarks/ollama_model.py
+	$(MAKE) bench-stack
 
-bench-stack: collection-copy lab-archives ## benchmark table: the stack (converge, first token, tokens/s)
+bench-stack: collection-copy lab-archives ## benchmark tables: the stack (converge, re-run and where its time goes, first token, tokens/s)
 	$(MOLECULE_ENV); $(BENCH) tests/benchmarks/stack.py
 
 bench-backup: | venv lab ## benchmark table: backup, verify and restore of 10 000 messages

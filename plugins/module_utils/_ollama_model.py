@@ -63,11 +63,13 @@ def option_problems(params: dict) -> list:
     state = params.get("state") or "present"
     if state == "latest" and creating:
         problems.append("state=latest is for models pulled from a registry; a model built with source or from is kept with state=present")
-    given = [key for key in CUSTOMISATIONS if params.get(key) is not None]
+    given = [key for key in CUSTOMISATIONS if key != "quantize" and params.get(key) is not None]
     if given and not creating and state != "absent":
         problems.append(f"{', '.join(given)} need 'from' (a model to build on) or 'source' (a GGUF file)")
     if params.get("quantize") is not None and params.get("from") is not None:
         problems.append("quantize works with 'source' (an F16, BF16 or F32 GGUF file), not with 'from'")
+    elif params.get("quantize") is not None and params.get("source") is None and state != "absent":
+        problems.append("quantize needs 'source' (an F16, BF16 or F32 GGUF file to quantize)")
     if params.get("quantize") is not None and quantize_type(params["quantize"]) is None:
         problems.append(
             f"quantize {params['quantize']!r} is not a type Ollama quantizes to; one of "

@@ -169,6 +169,8 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "version": f"{versions['NVIDIA_CTK_VERSION']}-1",
             "host_url": f"http://127.0.0.1:{mirror_port}/libnvidia-container",
             "network_url": f"http://{MIRROR_CONTAINER}/libnvidia-container",
+            # Signed with the lab's one key, as the CUDA stand-in (both scripts share its gnupg home).
+            "fingerprint_file": f"{cache}/mirror/cuda/fingerprint",
         },
         # Stand-in driver packages in the layout of NVIDIA's CUDA repository for Debian 12 (tools/lab/cuda_repo.sh).
         "cuda_repository": {

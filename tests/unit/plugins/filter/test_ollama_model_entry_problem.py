@@ -45,7 +45,8 @@ def test_good_entries_pass(entry):
             "quantize 'q2_K' is not a type Ollama quantizes to; one of BF16, F16, F32, Q4_K_M, Q4_K_S, Q8_0",
         ),
         ({"name": "m", "from": "b", "quantize": "q8_0"}, "quantize works with 'source'"),
-        ({"name": "m", "quantize": "q8_0"}, "quantize need 'from'"),
+        ({"name": "m", "quantize": "q8_0"}, "quantize needs 'source'"),
+        ({"name": "m", "quantize": "q8_0", "system": "Be terse."}, "system need 'from'"),
     ],
 )
 def test_bad_entries_are_named(entry, message):
