@@ -14,6 +14,9 @@ import struct
 ALIGN = 32
 F32, F16 = 0, 1
 T_U32, T_I32, T_F32, T_STR, T_ARR = 4, 5, 6, 8, 9
+SPECIAL = ["<unk>", "<s>", "</s>"]
+BYTES = [f"<0x{value:02X}>" for value in range(256)]
+FIRST_WORD = len(SPECIAL) + len(BYTES)
 
 
 def text(value: str) -> bytes:
@@ -59,9 +62,11 @@ def main() -> None:
         kv("llama.attention.layer_norm_rms_epsilon", T_F32, 1e-5),
         kv("llama.rope.dimension_count", T_U32, 128),
         kv("tokenizer.ggml.model", T_STR, "llama"),
-        kv("tokenizer.ggml.tokens", T_ARR, (T_STR, ["<unk>", "<s>", "</s>"] + [f"t{i}" for i in range(3, vocab)])),
+        # The 256 byte tokens let llama.cpp's tokenizer spell any prompt (byte fallback); without them a
+        # prompt's text fails to tokenize (llama-bench never tokenizes, a server does).
+        kv("tokenizer.ggml.tokens", T_ARR, (T_STR, SPECIAL + BYTES + [f"t{i}" for i in range(FIRST_WORD, vocab)])),
         kv("tokenizer.ggml.scores", T_ARR, (T_F32, [0.0] * vocab)),
-        kv("tokenizer.ggml.token_type", T_ARR, (T_I32, [2, 3, 3] + [1] * (vocab - 3))),
+        kv("tokenizer.ggml.token_type", T_ARR, (T_I32, [2, 3, 3] + [6] * len(BYTES) + [1] * (vocab - FIRST_WORD))),
         kv("tokenizer.ggml.unknown_token_id", T_U32, 0),
         kv("tokenizer.ggml.bos_token_id", T_U32, 1),
         kv("tokenizer.ggml.eos_token_id", T_U32, 2),
