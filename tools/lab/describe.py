@@ -147,7 +147,10 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "nvidia_container_toolkit": versions["NVIDIA_CTK_VERSION"],
             "caddy": versions["CADDY_VERSION"],
             "pebble": versions["PEBBLE_VERSION"],
+            "versitygw": versions["VERSITYGW_VERSION"],
         },
+        # An S3 server (versitygw) as a static binary, for targets that run it themselves.
+        "s3_server": {"binary": f"{cache}/versitygw/bin/versitygw-{versions['VERSITYGW_VERSION']}"},
         "network": NETWORK,
         "mirror": {
             "container": MIRROR_CONTAINER,

@@ -99,3 +99,33 @@ def test_a_token_of_one_replica_works_on_the_other_until_signed_out_on_either(ho
     # A new sign-in still works on both.
     fresh = sign_in(host, REPLICAS[1])
     assert call(host, "GET", first + "/api/v1/auths/", fresh)[0] == 200
+
+
+UPLOAD = r"""
+import json, sys, urllib.request, uuid
+address, token, name, content = sys.argv[1:5]
+boundary = uuid.uuid4().hex
+body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+        f"Content-Type: text/plain\r\n\r\n{content}\r\n--{boundary}--\r\n").encode()
+request = urllib.request.Request(address + "/api/v1/files/?process=false", data=body, method="POST", headers={
+    "Authorization": "Bearer " + token, "Content-Type": "multipart/form-data; boundary=" + boundary})
+with urllib.request.urlopen(request, timeout=60) as answer:
+    print(answer.read().decode())
+"""
+
+
+def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(host):
+    from testinfra import get_host
+
+    first, second = (url(host, replica) for replica in REPLICAS)
+    token = sign_in(host, REPLICAS[0])
+    content = "The cluster scenario's upload, kept in S3."
+    script = UPLOAD.replace("'", '"')
+    uploaded = json.loads(host.check_output(f"python3 -c '{script}' {first} {token} shared.txt '{content}'"))
+    # The second replica has no copy in its volume: it reads the object from the S3 server.
+    status, text = call(host, "GET", f"{second}/api/v1/files/{uploaded['id']}/content", token)
+    assert status == 200 and text == content, f"{status} {text[:200]}"
+    # Where versitygw keeps it on the database host: one file per object, in the bucket's folder.
+    database = get_host(f"ansible://{DATABASE}", ansible_inventory=host.backend.ansible_inventory)
+    stored = database.check_output("grep -rl %s /srv/s3/uploads", content)
+    assert uploaded["id"] in stored, stored
