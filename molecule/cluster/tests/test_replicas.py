@@ -119,7 +119,7 @@ def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(h
 
     first, second = (url(host, replica) for replica in REPLICAS)
     token = sign_in(host, REPLICAS[0])
-    content = "The cluster scenario's upload, kept in S3."
+    content = "An upload of the cluster scenario, kept in S3."
     script = UPLOAD.replace("'", '"')
     uploaded = json.loads(host.check_output(f"python3 -c '{script}' {first} {token} shared.txt '{content}'"))
     # The second replica has no copy in its volume: it reads the object from the S3 server.
