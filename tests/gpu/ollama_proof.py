@@ -83,6 +83,12 @@ class Proof:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return json.load(answer)
 
+    def generate(self, name: str, tokens: int) -> dict:
+        """The fixed raw prompt, greedy, one answer (not streamed); the model stays loaded."""
+        options = {"num_predict": tokens, "temperature": 0, "seed": 1}
+        body = {"model": name, "prompt": PROMPT, "raw": True, "stream": False, "keep_alive": "30m", "options": options}
+        return self.api("/api/generate", body)
+
     def driver_floor(self) -> None:
         from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_release import driver_problem
 
@@ -124,9 +130,7 @@ class Proof:
         from ansible_collections.selfhosted.genai.plugins.module_utils._ollama_offload import offload_of
 
         started = time.monotonic()
-        self.api(
-            "/api/generate", {"model": name, "prompt": PROMPT, "raw": True, "stream": False, "keep_alive": "30m", "options": {"num_predict": 8, "temperature": 0, "seed": 1}}
-        )
+        self.generate(name, 8)
         self.record(f"{name} load and 8 tokens", f"{time.monotonic() - started:.1f} s")
         info = self.module("ollama_model_info", {"name": [name], "ollama_url": self.args.ollama_url})
         placement = offload_of(info["running"])
@@ -143,10 +147,7 @@ class Proof:
     def speed(self, name: str, model_bytes: int) -> None:
         rates = []
         for _run in range(self.args.runs):
-            answer = self.api(
-                "/api/generate",
-                {"model": name, "prompt": PROMPT, "raw": True, "stream": False, "keep_alive": "30m", "options": {"num_predict": 256, "temperature": 0, "seed": 1}},
-            )
+            answer = self.generate(name, 256)
             rates.append(answer["eval_count"] / (answer["eval_duration"] / 1e9))
             print(f"   run: {answer['eval_count']} tokens, {rates[-1]:.1f} tokens/s", flush=True)
         limit = self.args.bandwidth * 1e9 / model_bytes
