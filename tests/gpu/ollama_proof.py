@@ -164,7 +164,7 @@ class Proof:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--ansible", required=True, help="folder holding ansible-core's ansible package")
     parser.add_argument("--ollama-url", default="http://127.0.0.1:11434")
     parser.add_argument("--version", required=True, help="the Ollama release under test")

@@ -45,7 +45,7 @@ def sign_in(host, site) -> str:
 
 def session_checks(site, token: str, count: int) -> list[int]:
     statuses = []
-    for _ in range(count):
+    for _attempt in range(count):
         try:
             statuses.append(site.get(site.base + "/api/v1/auths/", headers={"Authorization": f"Bearer {token}"}, timeout=30).status_code)
         except requests.RequestException:
