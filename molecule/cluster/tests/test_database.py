@@ -9,26 +9,8 @@ DATABASE = "genai-cluster-debian13"
 CLIENT = "genai-cluster-debian12"
 
 
-@pytest.fixture
-def on(host):
-    """Skips a test meant for another host of the scenario."""
-
-    def only(name: str):
-        if host.backend.get_hostname() != name:
-            pytest.skip(f"runs on {name}")
-
-    return only
-
-
 def address(host) -> str:
     return host.check_output("hostname -I").split()[0]
-
-
-def database_host(host):
-    """The database host, through the same inventory as the scenario's other host."""
-    from testinfra import get_host
-
-    return get_host(f"ansible://{DATABASE}", ansible_inventory=host.backend.ansible_inventory)
 
 
 def listening(host, port: int) -> set[str]:
@@ -44,13 +26,9 @@ def test_postgresql_listens_on_the_private_address_and_loopback_only(host, on):
 
 def test_the_vector_extension_is_in_the_database(host, on):
     on(DATABASE)
-    version = host.check_output(
-        "sudo -u postgres psql -At -d open_webui -c \"select extversion from pg_extension where extname = 'vector'\""
-    )
+    version = host.check_output("sudo -u postgres psql -At -d open_webui -c \"select extversion from pg_extension where extname = 'vector'\"")
     assert version.startswith("0.8"), version
-    owner = host.check_output(
-        "sudo -u postgres psql -At -c \"select pg_get_userbyid(datdba) from pg_database where datname = 'open_webui'\""
-    )
+    owner = host.check_output("sudo -u postgres psql -At -c \"select pg_get_userbyid(datdba) from pg_database where datname = 'open_webui'\"")
     assert owner == "open_webui"
 
 
@@ -71,9 +49,9 @@ def psql(host, database_host: str, sslmode: str, password: str | None) -> object
     )
 
 
-def test_the_client_connects_over_tls_with_the_password(host, on):
+def test_the_client_connects_over_tls_with_the_password(host, on, database):
     on(CLIENT)
-    server_host = database_host(host)
+    server_host = database
     password = server_host.file("/etc/selfhosted-genai/postgresql/open_webui_password").content_string.strip()
     server = address(server_host)
     connected = psql(host, server, "require", password)
@@ -106,9 +84,9 @@ def redis(host, server: str, *commands: str) -> list[str]:
     return host.check_output(f"python3 -c '{REDIS_PROBE.replace(chr(39), chr(34))}' {server} {arguments}").splitlines()
 
 
-def test_valkey_wants_the_password_and_keeps_an_append_only_file(host, on):
+def test_valkey_wants_the_password_and_keeps_an_append_only_file(host, on, database):
     on(CLIENT)
-    server_host = database_host(host)
+    server_host = database
     password = server_host.file("/etc/selfhosted-genai/redis/password").content_string.strip()
     server = address(server_host)
     assert redis(host, server, "PING")[0].startswith("-NOAUTH")

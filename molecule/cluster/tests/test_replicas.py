@@ -9,7 +9,6 @@ import json
 import pytest
 
 CLIENT = "genai-cluster-debian12"
-DATABASE = "genai-cluster-debian13"
 REPLICAS = ("open-webui-1", "open-webui-2")
 
 # Runs on the Open WebUI host, the only place the replicas' private addresses are reachable from.
@@ -54,10 +53,7 @@ def sign_in(host, replica: str) -> str:
     return json.loads(text)["token"]
 
 
-def psql(host, query: str) -> str:
-    from testinfra import get_host
-
-    database = get_host(f"ansible://{DATABASE}", ansible_inventory=host.backend.ansible_inventory)
+def psql(database, query: str) -> str:
     return database.check_output("sudo -u postgres psql -At -d open_webui -c %s", query)
 
 
@@ -79,9 +75,9 @@ def test_the_replica_keeps_no_database_of_its_own(host, replica):
     assert not host.file(f"{volume}/webui.db").exists
 
 
-def test_the_schema_and_the_administrator_are_in_postgresql(host):
-    assert psql(host, """select role from "user" where email = 'admin@localhost'""") == "admin"
-    assert int(psql(host, "select count(*) from alembic_version")) == 1
+def test_the_schema_and_the_administrator_are_in_postgresql(database):
+    assert psql(database, """select role from "user" where email = 'admin@localhost'""") == "admin"
+    assert int(psql(database, "select count(*) from alembic_version")) == 1
 
 
 def test_a_token_of_one_replica_works_on_the_other_until_signed_out_on_either(host):
@@ -114,9 +110,7 @@ with urllib.request.urlopen(request, timeout=60) as answer:
 """
 
 
-def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(host):
-    from testinfra import get_host
-
+def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(host, database):
     first, second = (url(host, replica) for replica in REPLICAS)
     token = sign_in(host, REPLICAS[0])
     content = "An upload of the cluster scenario, kept in S3."
@@ -126,6 +120,5 @@ def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(h
     status, text = call(host, "GET", f"{second}/api/v1/files/{uploaded['id']}/content", token)
     assert status == 200 and text == content, f"{status} {text[:200]}"
     # Where versitygw keeps it on the database host: one file per object, in the bucket's folder.
-    database = get_host(f"ansible://{DATABASE}", ansible_inventory=host.backend.ansible_inventory)
     stored = database.check_output("grep -rl %s /srv/s3/uploads", content)
     assert uploaded["id"] in stored, stored
