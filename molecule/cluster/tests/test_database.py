@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 DATABASE = "genai-cluster-debian13"
@@ -101,3 +103,31 @@ def test_valkey_listens_on_the_private_address_and_loopback_only(host, on):
     found = listening(host, 6379)
     assert f"{address(host)}:6379" in found and "127.0.0.1:6379" in found, found
     assert found <= {f"{address(host)}:6379", "127.0.0.1:6379", "[::1]:6379"}, found
+
+
+def reachable(server: str, port: int) -> bool:
+    """Whether a TCP connection from the machine that runs the tests (not a host of the cluster) opens."""
+    import socket
+
+    try:
+        socket.create_connection((server, port), timeout=3).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_the_firewall_lets_only_the_open_webui_host_reach_the_database(host, on, open_webui_host):
+    """site.yml opens 5432 and 6379 to the genai hosts' private addresses only (firewall_restricted_ports): from
+    here, another machine on the same network, both are dropped, while the S3 fixture's port, open to everyone in
+    this scenario's inventory, answers. The client's own connections are the tests above."""
+    on(DATABASE)
+    rules = host.check_output("nft list table inet selfhosted_genai")
+    server = address(host)
+    # The address the Open WebUI host reaches the database from (its first address may be Docker's bridge).
+    route = open_webui_host.check_output(f"ip -4 -o route get {server}")
+    client = re.escape(re.search(r" src (\S+)", route).group(1))
+    for port in (5432, 6379):
+        # nft lists a one-address set as the address alone.
+        assert re.search(rf"ip saddr (\{{ )?{client}( \}})? tcp dport {port} accept", rules), rules
+    assert not reachable(server, 5432) and not reachable(server, 6379)
+    assert reachable(server, 7070)

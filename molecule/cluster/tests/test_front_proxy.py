@@ -15,7 +15,7 @@ import pytest
 import requests
 
 CLIENT = "genai-cluster-debian12"
-REPLICAS = ("open-webui-1", "open-webui-2")
+REPLICAS = ("open-webui", "open-webui-2")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import pytest
 
 CLIENT = "genai-cluster-debian12"
-REPLICAS = ("open-webui-1", "open-webui-2")
+REPLICAS = ("open-webui", "open-webui-2")
 
 # Runs on the Open WebUI host, the only place the replicas' private addresses are reachable from.
 REQUEST = r"""

@@ -1,4 +1,5 @@
-"""Backups of a selfhosted.genai host: Open WebUI's data, the secrets and the Ollama model inventory.
+"""Backups of a selfhosted.genai host: Open WebUI's data, the secrets and the Ollama model inventory; on a cluster's
+database host, dumps of its PostgreSQL databases (pg_dump) and its secrets.
 
 Installed by the selfhosted.genai.backup role as /usr/local/sbin/selfhosted-genai-backup (with the host's
 /usr/bin/python3 in its first line), which writes its configuration (JSON) and runs it from Ansible and from a
@@ -6,7 +7,8 @@ systemd timer. Python's standard library only: it runs on the managed host.
 
   create [--include-model-weights]   one archive now, then the retention rule
   verify ARCHIVE                     checksums of the archive and of every file in it
-  restore ARCHIVE                    put the data of ARCHIVE back (Open WebUI must be stopped)
+  restore ARCHIVE                    put the data of ARCHIVE back (Open WebUI must be stopped; on the
+                                     database host, every replica disconnected)
   list                               the archives, newest first
   prune                              the retention rule alone
 
@@ -119,6 +121,49 @@ def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
         raise BackupError(f"{' '.join(argv[:3])} failed: {error.stderr.strip() or error.stdout.strip()}") from error
 
 
+# --- PostgreSQL (a cluster's database host) ----------------------------------------------------------------------
+
+
+def as_postgres(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """A PostgreSQL client as the postgres superuser (peer authentication on the local socket)."""
+    return run(["runuser", "-u", "postgres", "--"] + argv, **kwargs)
+
+
+def postgresql_query(database: str, query: str) -> str:
+    return as_postgres(["psql", "-XAt", "-d", database, "-c", query]).stdout.strip()
+
+
+def dump_database(database: str, target: Path) -> dict:
+    """pg_dump's custom format (compressed, restorable object by object), streamed into a root-only file; then its
+    table of contents is read back, which fails on a truncated dump."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as stream:
+        try:
+            subprocess.run(["runuser", "-u", "postgres", "--", "pg_dump", "--format=custom", database],
+                           stdout=stream, stderr=subprocess.PIPE, check=True)
+        except FileNotFoundError as error:
+            raise BackupError("pg_dump is not installed on this host") from error
+        except subprocess.CalledProcessError as error:
+            raise BackupError(f"pg_dump {database} failed: {error.stderr.decode().strip()}") from error
+    with target.open("rb") as stream:
+        entries = run(["pg_restore", "--list"], stdin=stream).stdout
+    tables = sum(1 for line in entries.splitlines() if " TABLE DATA " in line)
+    return {"size": target.stat().st_size, "tables": tables}
+
+
+def restore_database(database: str, dump: Path) -> None:
+    """Refused while another session uses the database (Open WebUI replicas write there); then one transaction:
+    every object dropped and made again from the dump, so a failure leaves the database as it was."""
+    others = postgresql_query(
+        database, f"select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()")
+    if int(others or 0) > 0:
+        raise BackupError(f"{others} session(s) use the database {database}: stop every Open WebUI replica "
+                          "(docker stop on each Open WebUI host), then restore")
+    with dump.open("rb") as stream:
+        as_postgres(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
+                     "--dbname", database], stdin=stream)
+
+
 def docker_inspect(kind: str, name: str) -> dict | None:
     result = subprocess.run(["docker", kind, "inspect", name], capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -200,6 +245,8 @@ def ollama_inventory(config: dict) -> dict:
 
 
 def open_webui_version(config: dict) -> str:
+    if not config["open_webui_container"]:
+        return "unknown"
     url = container_url(config["open_webui_container"], config["network"], 8080)
     if url is not None:
         try:
@@ -214,12 +261,16 @@ def open_webui_version(config: dict) -> str:
 def create(config: dict, include_weights: bool) -> dict:
     backup_dir = Path(config["backup_dir"])
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    data = volume_path(config["open_webui_volume"])
-    if not (data / "webui.db").is_file():
+    # No Open WebUI volume on a database host; an Open WebUI whose database is PostgreSQL keeps none in it.
+    data = volume_path(config["open_webui_volume"]) if config["open_webui_volume"] else None
+    external = config.get("open_webui_database_external", False)
+    if data and not external and not (data / "webui.db").is_file():
         raise BackupError(f"{data}/webui.db does not exist: Open WebUI has not started on this volume yet")
-    models = volume_path(config["ollama_volume"]) / "models" if include_weights else None
+    models = volume_path(config["ollama_volume"]) / "models" if include_weights and data else None
+    databases = config.get("postgresql_databases", [])
 
-    needed = sum(tree_bytes(data / tree) for tree in ("webui.db",) + DATA_TREES)
+    needed = sum(tree_bytes(data / tree) for tree in ("webui.db",) + DATA_TREES) if data else 0
+    needed += sum(int(postgresql_query(d, f"select pg_database_size('{d}')") or 0) for d in databases)
     needed += sum(tree_bytes(Path(d)) for d in config["secrets_dirs"]) + (tree_bytes(models) if models else 0)
     # The staged copies and the archive side by side, at worst uncompressed; encryption makes a third copy.
     factor = 3 if config["age_recipients"] else 2
@@ -240,25 +291,32 @@ def create(config: dict, include_weights: bool) -> dict:
         "secrets_dirs": {},
         "files": {},
         "integrity_check": {},
+        "postgresql": {},
     }
-    progress(f"backup of Open WebUI {manifest['open_webui_version']} ({data}) into {backup_dir}/{name}")
+    what = f"Open WebUI {manifest['open_webui_version']} ({data})" if data else f"PostgreSQL ({', '.join(databases)})"
+    progress(f"backup of {what} into {backup_dir}/{name}")
     with tempfile.TemporaryDirectory(prefix=".partial-", dir=backup_dir) as staging_name:
         staging = Path(staging_name)
-        for database in DATABASES:
+        for database in DATABASES if data else ():
             if (data / database).is_file():
                 manifest["integrity_check"][database] = copy_database(data / database, staging / "open-webui" / database)
                 progress(f"{database}: online copy, integrity_check ok")
-        manifest["ollama"] = ollama_inventory(config)
-        if "error" in manifest["ollama"]:
-            progress(f"warning: no model inventory: {manifest['ollama']['error']}")
-        else:
-            progress(f"Ollama {manifest['ollama']['version']}: {len(manifest['ollama']['models'])} model(s) listed")
-        (staging / "ollama").mkdir()
-        (staging / "ollama" / "inventory.json").write_text(json.dumps(manifest["ollama"], indent=2))
+        for database in databases:
+            dumped = dump_database(database, staging / "postgresql" / f"{database}.dump")
+            manifest["postgresql"][database] = dumped
+            progress(f"PostgreSQL {database}: dumped, {dumped['tables']} tables, {dumped['size'] // 1024} KiB")
+        if data:
+            manifest["ollama"] = ollama_inventory(config)
+            if "error" in manifest["ollama"]:
+                progress(f"warning: no model inventory: {manifest['ollama']['error']}")
+            else:
+                progress(f"Ollama {manifest['ollama']['version']}: {len(manifest['ollama']['models'])} model(s) listed")
+            (staging / "ollama").mkdir()
+            (staging / "ollama" / "inventory.json").write_text(json.dumps(manifest["ollama"], indent=2))
 
         members: list[tuple[Path, str]] = [(p, str(p.relative_to(staging))) for p in sorted(staging.rglob("*"))
                                            if p.is_file()]
-        for tree in DATA_TREES:
+        for tree in DATA_TREES if data else ():
             for path in sorted((data / tree).rglob("*")) if (data / tree).is_dir() else []:
                 relative = path.relative_to(data)
                 if path.is_file() and not path.is_symlink() and str(relative) not in DATABASES \
@@ -463,21 +521,30 @@ def replace_tree(source: Path, target: Path) -> None:
 
 
 def restore(config: dict, archive: str, running: str | None) -> dict:
-    container = docker_inspect("container", config["open_webui_container"])
+    container = docker_inspect("container", config["open_webui_container"]) if config["open_webui_container"] else None
     if container and container["State"].get("Running"):
         raise BackupError(f"the container {config['open_webui_container']} runs: stop it before a restore "
                           "(playbooks/restore.yml does)")
-    data = volume_path(config["open_webui_volume"])
+    data = volume_path(config["open_webui_volume"]) if config["open_webui_volume"] else None
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=config["backup_dir"]) as staging_name:
         staging = Path(staging_name)
         checked = verify(config, archive, extract_to=staging, running=running)
         manifest = checked["manifest"]
-        for database in DATABASES:
-            for suffix in SQLITE_COMPANIONS:
-                (data / f"{database}{suffix}").unlink(missing_ok=True)
-        for tree in ("webui.db",) + DATA_TREES:
-            replace_tree(staging / "open-webui" / tree, data / tree)
-        progress(f"Open WebUI data put back into {data}")
+        dumps = manifest.get("postgresql", {})
+        if bool(dumps) != bool(config.get("postgresql_databases")):
+            raise BackupError(f"{checked['archive']} holds {'PostgreSQL dumps' if dumps else 'no PostgreSQL dump'}"
+                              f" and this host {'has no' if dumps else 'has a'} database to restore: restore it on "
+                              "the host that made it")
+        for database in dumps:
+            restore_database(database, staging / "postgresql" / f"{database}.dump")
+            progress(f"PostgreSQL {database} put back ({dumps[database]['tables']} tables)")
+        if data:
+            for database in DATABASES:
+                for suffix in SQLITE_COMPANIONS:
+                    (data / f"{database}{suffix}").unlink(missing_ok=True)
+            for tree in ("webui.db",) + DATA_TREES:
+                replace_tree(staging / "open-webui" / tree, data / tree)
+            progress(f"Open WebUI data put back into {data}")
         for key, folder in manifest["secrets_dirs"].items():
             if (staging / key).is_dir():
                 Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -522,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
             result = {"archives": [{"archive": str(p), "size": p.stat().st_size} for p in archives(config)]}
         else:
             result = prune(config)
-    except (BackupError, OSError, sqlite3.Error, tarfile.TarError, json.JSONDecodeError) as error:
+    except (BackupError, OSError, ValueError, sqlite3.Error, tarfile.TarError, json.JSONDecodeError) as error:
         print(json.dumps({"failed": True, "msg": str(error)}))
         print(f"selfhosted-genai-backup: {error}", file=sys.stderr)
         return 1
