@@ -1,7 +1,8 @@
 """site.yml's tags: each role re-applies alone under its own name, and a role another reads facts from runs with that
 role's tag too (the toolkit's nvidia_container_toolkit_state decides ollama_gpu_enabled; the proxy's
-reverse_proxy_url is open_webui_public_url), so that `--tags ollama` cannot take the GPUs away from Ollama, nor
-`--tags open_webui` Open WebUI's public address."""
+reverse_proxy_url is open_webui_public_url; the database host's postgresql_url and redis_url are a cluster's
+open_webui_database_url and open_webui_redis_url), so that `--tags ollama` cannot take the GPUs away from Ollama, nor
+`--tags open_webui` Open WebUI's public address or its database."""
 
 from __future__ import annotations
 
@@ -10,14 +11,25 @@ from pathlib import Path
 import yaml
 
 SITE = Path(__file__).resolve().parents[2] / "playbooks" / "site.yml"
-ROLES = {entry["role"].rsplit(".", 1)[-1]: set(entry.get("tags", [])) for entry in yaml.safe_load(SITE.read_text())[0]["roles"]}
-# (the role that reads a fact, the role that sets it)
+PLAYS = {play["hosts"]: play for play in yaml.safe_load(SITE.read_text())}
+DATABASE_PLAY, CHAT_PLAY = PLAYS["genai_database"], PLAYS["genai:!genai_database"]
+
+
+def role_tags(play: dict) -> dict[str, set[str]]:
+    """Each role of the play, in order, with its own tags and the play's."""
+    return {entry["role"].rsplit(".", 1)[-1]: set(entry.get("tags", [])) | set(play.get("tags", []))
+            for entry in play["roles"]}
+
+
+ROLES = role_tags(CHAT_PLAY)
+DATABASE_ROLES = role_tags(DATABASE_PLAY)
+# (the role that reads a fact, the role that sets it), both in the chat play
 FACTS_READ = [("ollama", "nvidia_container_toolkit"), ("open_webui", "reverse_proxy")]
 
 
 def test_every_role_has_its_own_tag():
-    assert len(ROLES) == 8
-    for role, tags in ROLES.items():
+    assert len(ROLES) == 8 and len(DATABASE_ROLES) == 4
+    for role, tags in list(ROLES.items()) + list(DATABASE_ROLES.items()):
         assert role in tags, role
 
 
@@ -27,6 +39,15 @@ def test_a_role_runs_with_the_roles_that_set_its_facts():
         assert order.index(setter) < order.index(reader)
         # Every tag that runs the reader runs the setter first.
         assert ROLES[reader] <= ROLES[setter], (reader, setter)
+    # The database play runs before the chat play, with every tag of Open WebUI.
+    assert list(PLAYS).index("genai_database") < list(PLAYS).index("genai:!genai_database")
+    for setter in ("postgresql", "redis"):
+        assert ROLES["open_webui"] <= DATABASE_ROLES[setter], setter
+
+
+def test_the_layout_facts_are_set_whatever_the_tags():
+    for play in (DATABASE_PLAY, CHAT_PLAY):
+        assert all("always" in task.get("tags", []) for task in play["pre_tasks"]), play["name"]
 
 
 def test_open_webui_as_code_runs_what_it_needs():

@@ -66,3 +66,15 @@ def test_the_database_is_dumped_and_put_back_once_every_replica_is_stopped(host,
             wait_healthy(host, replica)
     print(f"restored in {restored['seconds']} s")
     assert GROUP not in group_names(host)
+
+
+def test_an_open_webui_host_on_postgresql_backs_up_its_secrets(host):
+    """Its volume holds no webui.db (the database is PostgreSQL's): the backup keeps the session key and the
+    administrator's password, and says nothing of a database it does not have."""
+    answer = host.run("selfhosted-genai-backup create")
+    assert answer.rc == 0, answer.stdout + answer.stderr
+    created = json.loads(answer.stdout)
+    assert created["manifest"]["integrity_check"] == {} and created["manifest"]["postgresql"] == {}
+    assert created["manifest"]["secrets_dirs"] == {"secrets/0": "/etc/selfhosted-genai/open-webui"}
+    listed = host.check_output("tar -tzf %s", created["archive"]).split()
+    assert "secrets/0/secret_key" in listed and not any(name.endswith("webui.db") for name in listed), listed
