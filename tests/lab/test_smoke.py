@@ -83,6 +83,29 @@ def test_ollama_pulls_from_mirror_and_answers(lab: Lab, lab_network, start_conta
     assert "Paris" in answer["response"], answer
 
 
+def test_ollama_pulls_the_embedding_model_and_embeds(lab: Lab, lab_network, start_container):
+    """What documents need where the chat model does not embed (Gemma 3 answers 501 to /api/embed): the lab's
+    converted all-MiniLM-L6-v2, pulled from the mirror, gives 384 numbers a sentence, and two sentences that say
+    the same thing are nearer than two that do not."""
+    _container, url = start_ollama(lab, lab_network, start_container)
+    embedding = lab.description["embedding_model"]
+    model = f"{lab.description['mirror']['network_host']}/{embedding['path']}"
+    pull_from_mirror(url, model)
+    sentences = ["Conversations are never lost.", "No conversation is ever lost.", "The cat sleeps on the warm roof."]
+    answer = requests.post(f"{url}/api/embed", json={"model": model, "input": sentences}, timeout=120)
+    assert answer.status_code == 200, answer.text
+    vectors = answer.json()["embeddings"]
+    assert [len(vector) for vector in vectors] == [embedding["dimensions"]] * 3
+
+    def cosine(first: list[float], second: list[float]) -> float:
+        dot = sum(a * b for a, b in zip(first, second))
+        return dot / (sum(a * a for a in first) * sum(b * b for b in second)) ** 0.5
+
+    similar, unrelated = cosine(vectors[0], vectors[1]), cosine(vectors[0], vectors[2])
+    record("embedding_cosines", {"same_meaning": round(similar, 3), "unrelated": round(unrelated, 3)})
+    assert similar > 0.7 and unrelated < 0.3, (similar, unrelated)
+
+
 def start_open_webui(lab: Lab, image_key: str, lab_network: str, start_container, ollama_name: str) -> str:
     """Starts one of the lab's Open WebUI images; returns its URL once /health answers."""
     webui = start_container(

@@ -42,6 +42,7 @@ def test_the_lab_description_names_images_by_the_versions():
     assert lab["images"]["open_webui_slim"] == f"genai-lab/open-webui:{VERSIONS['OPEN_WEBUI_VERSION']}-slim"
     assert lab["archives"]["ollama"] == f"genai-lab_ollama_{VERSIONS['OLLAMA_VERSION']}.tar"
     assert lab["model"]["network_name"] == f"genai-lab-mirror:80/{VERSIONS['LAB_MODEL']}"
+    assert lab["embedding_model"]["network_name"] == f"genai-lab-mirror:80/{VERSIONS['LAB_EMBEDDING_MODEL']}"
     assert lab["nvidia_repository"]["version"] == f"{VERSIONS['NVIDIA_CTK_VERSION']}-1"
     assert lab["images"]["caddy"] == f"genai-lab/caddy:{VERSIONS['CADDY_VERSION']}"
     assert lab["archives"]["caddy"] == f"genai-lab_caddy_{VERSIONS['CADDY_VERSION']}.tar"

@@ -24,6 +24,8 @@ GGUF_WITHOUT_FILE_TYPE = "models/gemma3-270m-q4_k_m-no-file-type.gguf"
 # The same model dequantized to F16 by the Ollama image's llama-quantize: what ollama_model's quantize test imports
 # (Ollama quantizes only F16, BF16 and F32 models).
 GGUF_F16 = "models/gemma3-270m-f16.gguf"
+# The embedding model (LAB_EMBEDDING_MODEL) as llama.cpp's converter writes it, in F16.
+EMBEDDING_GGUF_FILE = "models/all-minilm-l6-v2-f16.gguf"
 # Pebble's HTTPS listener: a certificate for these names, issued by a lab CA kept under the cache (PEBBLE_DIR).
 # The signing key's file name in the lab's stand-in for NVIDIA's CUDA repository (NVIDIA's is 3bf863cc.pub).
 CUDA_KEY_FILE = "lab-signing-key.pub"
@@ -118,6 +120,7 @@ def shell_assignments(versions: dict[str, str]) -> str:
         GGUF_FILE=GGUF_FILE,
         GGUF_WITHOUT_FILE_TYPE=GGUF_WITHOUT_FILE_TYPE,
         GGUF_F16=GGUF_F16,
+        EMBEDDING_GGUF_FILE=EMBEDDING_GGUF_FILE,
         PEBBLE_DIR=PEBBLE_DIR,
         CUDA_KEY_FILE=CUDA_KEY_FILE,
         PEBBLE_DNS_NAME=PEBBLE_DNS_NAME,
@@ -167,6 +170,12 @@ def description(versions: dict[str, str], cache: str, mirror_port: int) -> dict:
             "gguf_f16": f"{cache}/{GGUF_F16}",
             # As a container on the lab network (or a Molecule target) pulls it.
             "network_name": f"{MIRROR_CONTAINER}:80/{model}",
+        },
+        "embedding_model": {
+            "path": versions["LAB_EMBEDDING_MODEL"],
+            "gguf": f"{cache}/{EMBEDDING_GGUF_FILE}",
+            "dimensions": 384,
+            "network_name": f"{MIRROR_CONTAINER}:80/{versions['LAB_EMBEDDING_MODEL']}",
         },
         "nvidia_repository": {
             "version": f"{versions['NVIDIA_CTK_VERSION']}-1",

