@@ -99,23 +99,28 @@ def test_a_token_of_one_replica_works_on_the_other_until_signed_out_on_either(ho
 
 UPLOAD = r"""
 import json, sys, urllib.request, uuid
-address, token, name, content = sys.argv[1:5]
+address, token, name, content, query = sys.argv[1:6]
 boundary = uuid.uuid4().hex
 body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
         f"Content-Type: text/plain\r\n\r\n{content}\r\n--{boundary}--\r\n").encode()
-request = urllib.request.Request(address + "/api/v1/files/?process=false", data=body, method="POST", headers={
+request = urllib.request.Request(address + "/api/v1/files/" + query, data=body, method="POST", headers={
     "Authorization": "Bearer " + token, "Content-Type": "multipart/form-data; boundary=" + boundary})
 with urllib.request.urlopen(request, timeout=60) as answer:
     print(answer.read().decode())
 """
 
 
+def upload(host, address: str, token: str, name: str, content: str, query: str = "") -> dict:
+    """A text file uploaded through the replica at address (query: ?process=false to skip the embeddings)."""
+    script = UPLOAD.replace("'", '"')
+    return json.loads(host.check_output(f"python3 -c '{script}' {address} {token} {name} '{content}' '{query}'"))
+
+
 def test_a_file_uploaded_through_one_replica_is_read_through_the_other_from_s3(host, database):
     first, second = (url(host, replica) for replica in REPLICAS)
     token = sign_in(host, REPLICAS[0])
     content = "An upload of the cluster scenario, kept in S3."
-    script = UPLOAD.replace("'", '"')
-    uploaded = json.loads(host.check_output(f"python3 -c '{script}' {first} {token} shared.txt '{content}'"))
+    uploaded = upload(host, first, token, "shared.txt", content, "?process=false")
     # The second replica has no copy in its volume: it reads the object from the S3 server.
     status, text = call(host, "GET", f"{second}/api/v1/files/{uploaded['id']}/content", token)
     assert status == 200 and text == content, f"{status} {text[:200]}"

@@ -244,6 +244,13 @@ def ollama_inventory(config: dict) -> dict:
     return {"version": version, "models": models}
 
 
+def database_is_external(config: dict) -> bool:
+    """Whether the Open WebUI container runs on PostgreSQL (DATABASE_URL in its environment): a replica of a cluster,
+    whose volume holds no database."""
+    container = docker_inspect("container", config["open_webui_container"]) or {}
+    return any(entry.startswith("DATABASE_URL=") for entry in container.get("Config", {}).get("Env") or [])
+
+
 def open_webui_version(config: dict) -> str:
     if not config["open_webui_container"]:
         return "unknown"
@@ -263,8 +270,7 @@ def create(config: dict, include_weights: bool) -> dict:
     backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # No Open WebUI volume on a database host; an Open WebUI whose database is PostgreSQL keeps none in it.
     data = volume_path(config["open_webui_volume"]) if config["open_webui_volume"] else None
-    external = config.get("open_webui_database_external", False)
-    if data and not external and not (data / "webui.db").is_file():
+    if data and not (data / "webui.db").is_file() and not database_is_external(config):
         raise BackupError(f"{data}/webui.db does not exist: Open WebUI has not started on this volume yet")
     models = volume_path(config["ollama_volume"]) / "models" if include_weights and data else None
     databases = config.get("postgresql_databases", [])
