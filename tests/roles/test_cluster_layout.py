@@ -1,0 +1,49 @@
+"""site.yml's and restore.yml's refusals of a cluster inventory they cannot serve, run for real (local connections,
+check mode): a layout without private addresses stops before any change naming the hosts, and restore.yml refuses
+a cluster before it touches any host. The cluster that works is the Molecule scenario cluster."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
+
+
+def run_playbook(tmp_path: Path, playbook: str, hosts: dict[str, dict], *options: str) -> subprocess.CompletedProcess:
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory = {
+        group: {"hosts": {name: {**local, **variables} for name, variables in members.items()}}
+        for group, members in hosts.items()
+    }
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(inventory))
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "hosts.yml"),
+         str(PLAYBOOKS / playbook), *options],
+        capture_output=True, text=True, check=False, timeout=300,
+    )
+
+
+def test_a_cluster_without_private_addresses_is_refused_naming_the_hosts(tmp_path):
+    run = run_playbook(tmp_path, "site.yml", {
+        "genai": {"chat-1": {"genai_private_address": "10.0.0.11"}, "chat-2": {}},
+        "genai_database": {"db-1": {"genai_private_address": "db.example.org"}},
+    }, "--check")
+    assert run.returncode != 0
+    output = " ".join(run.stdout.split())
+    assert "it is missing or not an IP address on db-1, chat-2. Nothing was changed." in output, run.stdout
+    assert "A private ChatGPT" not in output
+
+
+def test_restore_refuses_a_cluster_before_touching_any_host(tmp_path):
+    run = run_playbook(tmp_path, "restore.yml", {
+        "genai": {"chat-1": {"genai_private_address": "10.0.0.11"}},
+        "genai_database": {"db-1": {"genai_private_address": "10.0.0.20"}},
+    })
+    assert run.returncode != 0
+    output = " ".join(run.stdout.split())
+    assert "This playbook does not restore a cluster yet, and nothing was changed." in output, run.stdout
+    assert "Restore the private ChatGPT" not in output
