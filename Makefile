@@ -21,7 +21,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lab-archives lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lab-archives lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui bench-load deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -221,6 +221,9 @@ bench-stack: collection-copy lab-archives ## benchmark tables: the stack (conver
 
 bench-backup: | venv lab ## benchmark table: backup, verify and restore of 10 000 messages
 	$(BENCH) tests/benchmarks/backup.py
+
+bench-load: collection-copy lab-archives ## benchmark table: 1, 4 and 16 users chatting through a cluster's front proxy, on 1 and 2 Ollama nodes
+	$(MOLECULE_ENV); $(BENCH) tests/benchmarks/load.py
 
 bench-open-webui: collection-copy lab ## benchmark table: a no-op run of the Open WebUI modules over 20 users and 10 presets
 	$(BENCH) tests/benchmarks/open_webui_modules.py

@@ -38,6 +38,19 @@ def test_a_cluster_without_private_addresses_is_refused_naming_the_hosts(tmp_pat
     assert "A private ChatGPT" not in output
 
 
+def test_a_node_without_a_private_address_or_a_cluster_without_open_webui_host_is_refused(tmp_path):
+    run = run_playbook(tmp_path, "site.yml", {
+        "genai": {"gpu-1": {"genai_private_address": "10.0.0.21"}},
+        "genai_ollama": {"gpu-1": {"genai_private_address": "10.0.0.21"}, "gpu-2": {}},
+    }, "--check")
+    assert run.returncode != 0
+    output = " ".join(run.stdout.split())
+    # gpu-1 is a node (a host in genai_ollama is not an Open WebUI host): no Open WebUI host is left.
+    assert "in neither genai_database nor genai_ollama: there is none" in output, run.stdout
+    assert "it is missing or not an IP address on gpu-2. Nothing was changed." in output, run.stdout
+    assert "A private ChatGPT" not in output
+
+
 def test_restore_refuses_a_cluster_before_touching_any_host(tmp_path):
     run = run_playbook(tmp_path, "restore.yml", {
         "genai": {"chat-1": {"genai_private_address": "10.0.0.11"}},

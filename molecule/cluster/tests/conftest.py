@@ -3,7 +3,11 @@ that runs on the other."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+import requests
 
 DATABASE_HOST = "genai-cluster-debian13"
 OPEN_WEBUI_HOST = "genai-cluster-debian12"
@@ -36,3 +40,26 @@ def database(host):
 def open_webui_host(host):
     """The Open WebUI host, the database's one client, through the same inventory as the other target."""
     return _target(host, OPEN_WEBUI_HOST)
+
+
+# The pool's two Ollama nodes: the database host is one of them.
+NODES = (DATABASE_HOST, "genai-cluster-node")
+
+
+@pytest.fixture
+def nodes(host):
+    """Each Ollama node of the pool, by name."""
+    return {name: _target(host, name) for name in NODES}
+
+
+@pytest.fixture
+def site(host) -> requests.Session:
+    """The front door, as a browser on the lab network reaches it (only on the Open WebUI host's tests)."""
+    if host.backend.get_hostname() != OPEN_WEBUI_HOST:
+        pytest.skip(f"runs on {OPEN_WEBUI_HOST}")
+    # Only the site's CA: without trust_env, REQUESTS_CA_BUNDLE and proxies from the environment would win.
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ca" / f"{OPEN_WEBUI_HOST}-root.crt")
+    session.base = f"https://{host.interface('eth0').addresses[0]}"
+    return session

@@ -12,7 +12,9 @@ CLIENT = "genai-cluster-debian12"
 
 
 def address(host) -> str:
-    return host.check_output("hostname -I").split()[0]
+    """The host's address on the lab network (eth0): its private address in the cluster (a host with Docker also
+    has the engine's bridge)."""
+    return host.interface("eth0").addresses[0]
 
 
 def listening(host, port: int) -> set[str]:

@@ -6,28 +6,12 @@ stopped one out)."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
-import pytest
 import requests
 
-CLIENT = "genai-cluster-debian12"
 REPLICAS = ("open-webui", "open-webui-2")
-
-
-@pytest.fixture
-def site(host) -> requests.Session:
-    if host.backend.get_hostname() != CLIENT:
-        pytest.skip(f"runs on {CLIENT}")
-    # Only the site's CA: without trust_env, REQUESTS_CA_BUNDLE and proxies from the environment would win.
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = str(Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ca" / f"{CLIENT}-root.crt")
-    session.base = f"https://{host.interface('eth0').addresses[0]}"
-    return session
 
 
 def served(host, replica: str) -> int:
