@@ -14,7 +14,10 @@ made, each with its answer. Destroys the targets at the end unless --keep.
 
 Bounded: answers of at most --max-tokens tokens, each request 300 s at most; lab network only.
 On this 2-core machine both nodes share the same two cores with everything else: the 1-to-2-node figure measures
-CPU contention, not GPUs. Measuring scaling for real takes one GPU host per node (the gpu scenario's kind of host).
+CPU contention, not GPUs. Two llama.cpp runners that each spread their threads over both cores spin against each
+other, so two nodes answer slower here than one; pinning each runner to a core of its own is not enough (its thread
+count is decided at model load). Measuring scaling for real takes one GPU host per node (the gpu scenario's kind of
+host) and the client on another machine.
 """
 
 from __future__ import annotations
