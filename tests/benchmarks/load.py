@@ -118,9 +118,9 @@ def run(door: FrontDoor, tag: str, users: int, chats_per_user: int, max_tokens: 
     with ThreadPoolExecutor(users) as pool:
         results = [result for per_user in pool.map(user, range(users)) for result in per_user]
     wall = time.monotonic() - started
-    firsts = [first for first, _, ok in results if ok]
-    return {"chats": len(results), "errors": sum(1 for *_, ok in results if not ok), "wall": wall,
-            "tokens_per_s": sum(pieces for _, pieces, _ in results) / wall,
+    firsts = [first for first, _pieces, ok in results if ok]
+    return {"chats": len(results), "errors": sum(1 for *_result, ok in results if not ok), "wall": wall,
+            "tokens_per_s": sum(pieces for _first, pieces, _ok in results) / wall,
             "p50": percentile(firsts, 0.5), "p95": percentile(firsts, 0.95)}
 
 
@@ -134,7 +134,7 @@ def stored_chats(tag: str) -> tuple[int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--chats-per-user", type=int, default=2)
     parser.add_argument("--max-tokens", type=int, default=24)
     parser.add_argument("--users", type=int, nargs="+", default=[1, 4, 16])

@@ -1,6 +1,7 @@
 """site.yml's and restore.yml's refusals of a cluster inventory they cannot serve, run for real (local connections,
-check mode): a layout without private addresses stops before any change naming the hosts, and restore.yml refuses
-a cluster before it touches any host. The cluster that works is the Molecule scenario cluster."""
+check mode): a layout without private addresses or without an Open WebUI host stops before any change naming the
+hosts, and restore.yml checks a cluster's backup before it stops any replica. The cluster that works, and its
+restore, are the Molecule scenario cluster's."""
 
 from __future__ import annotations
 
@@ -51,12 +52,13 @@ def test_a_node_without_a_private_address_or_a_cluster_without_open_webui_host_i
     assert "A private ChatGPT" not in output
 
 
-def test_restore_refuses_a_cluster_before_touching_any_host(tmp_path):
+def test_restore_checks_a_cluster_backup_before_it_stops_any_replica(tmp_path):
+    """Here the database host has no backup command: the check fails, and no replica is stopped."""
     run = run_playbook(tmp_path, "restore.yml", {
         "genai": {"chat-1": {"genai_private_address": "10.0.0.11"}},
         "genai_database": {"db-1": {"genai_private_address": "10.0.0.20"}},
     })
     assert run.returncode != 0
     output = " ".join(run.stdout.split())
-    assert "This playbook does not restore a cluster yet, and nothing was changed." in output, run.stdout
-    assert "Restore the private ChatGPT" not in output
+    assert "Nothing was stopped or restored: " in output, run.stdout
+    assert "Stop every Open WebUI replica" not in output
