@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from test_replicas import CLIENT, REPLICAS, call, sign_in, url
+from test_replicas import CLIENT, REPLICAS, call, sign_in, url, wait_healthy
 
 GROUP = "made-after-the-backup"
 
@@ -31,13 +31,6 @@ def group_names(host) -> list[str]:
 def backup(database, *arguments: str):
     answer = database.run("selfhosted-genai-backup " + " ".join(arguments))
     return answer.rc, json.loads(answer.stdout)
-
-
-def wait_healthy(host, replica: str) -> None:
-    deadline = time.monotonic() + 180
-    while host.run("docker inspect -f '{{ .State.Health.Status }}' %s", replica).stdout.strip() != "healthy":
-        assert time.monotonic() < deadline, f"{replica} not healthy after 180 s"
-        time.sleep(3)
 
 
 def test_the_database_is_dumped_and_restore_yml_puts_it_back(host, database):

@@ -10,8 +10,7 @@ import re
 import time
 
 import requests
-
-REPLICAS = ("open-webui", "open-webui-2")
+from test_replicas import REPLICAS, wait_healthy
 
 
 def served(host, replica: str) -> int:
@@ -61,7 +60,4 @@ def test_a_signed_in_session_carries_on_when_a_replica_stops(host, site):
         assert not failed, statuses
     finally:
         host.run_expect([0], "docker start %s", REPLICAS[1])
-        deadline = time.monotonic() + 180
-        while host.run("docker inspect -f '{{ .State.Health.Status }}' %s", REPLICAS[1]).stdout.strip() != "healthy":
-            assert time.monotonic() < deadline, f"{REPLICAS[1]} not healthy again after 180 s"
-            time.sleep(3)
+        wait_healthy(host, REPLICAS[1])

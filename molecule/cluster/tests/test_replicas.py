@@ -5,6 +5,7 @@ one works on the other, and a sign-out on one is refused by both."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -51,6 +52,14 @@ def sign_in(host, replica: str) -> str:
     status, text = call(host, "POST", url(host, replica) + "/api/v1/auths/signin", body={"email": "admin@localhost", "password": password})
     assert status == 200, text
     return json.loads(text)["token"]
+
+
+def wait_healthy(host, replica: str) -> None:
+    """Waits until Docker says the replica is healthy again (after a start), 180 s at most."""
+    deadline = time.monotonic() + 180
+    while host.run("docker inspect -f '{{ .State.Health.Status }}' %s", replica).stdout.strip() != "healthy":
+        assert time.monotonic() < deadline, f"{replica} not healthy after 180 s"
+        time.sleep(3)
 
 
 def psql(database, query: str) -> str:
