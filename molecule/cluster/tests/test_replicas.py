@@ -72,7 +72,7 @@ def test_the_replica_is_ready_on_the_shared_database_and_valkey(host, replica):
     status, text = call(host, "GET", url(host, replica) + "/ready")
     assert status == 200, text
     environment = host.check_output(f"docker inspect -f '{{{{ json .Config.Env }}}}' {replica}")
-    for setting in ("VECTOR_DB=pgvector", "WEBSOCKET_MANAGER=redis"):
+    for setting in ("VECTOR_DB=pgvector", "WEBSOCKET_MANAGER=redis", "UVICORN_WORKERS=1"):
         assert setting in environment
     migrations_off = "ENABLE_DB_MIGRATIONS=false" in environment
     assert migrations_off == (replica != REPLICAS[0])
