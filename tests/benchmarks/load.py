@@ -3,9 +3,8 @@
     make bench-load         (or: .venv/bin/python tests/benchmarks/load.py [--chats-per-user 2] [--keep])
 
 Converges Molecule's cluster scenario (create, prepare, converge: three targets, two Ollama nodes in one pool behind
-the Open WebUI host's balancer, two Open WebUI replicas on PostgreSQL and Valkey behind the front proxy; then its side
-effect, which upgrades them from the previous release to the pinned one), unless --reuse says it is converged
-already. Then, from this machine on the lab network, over HTTPS to the front proxy as a
+the Open WebUI host's balancer, two Open WebUI replicas on PostgreSQL and Valkey behind the front proxy), unless
+--reuse says it is converged already. Then, from this machine on the lab network, over HTTPS to the front proxy as a
 browser would: 1, 4 and 16 users at once, each making --chats-per-user chats one after the other, first with both
 nodes, then with one (the other node's Ollama stopped, and the balancer given 4 s to notice). Each chat is made as
 an API client makes it: the answer streamed over HTTP, then kept in Open WebUI as a chat (question and answer).
@@ -144,7 +143,7 @@ def main() -> int:
     options = parser.parse_args()
 
     if not options.reuse:
-        molecule("create", "prepare", "converge", "side_effect")
+        molecule("create", "prepare", "converge")
     tag = f"bench-load {time.strftime('%Y%m%d-%H%M%S')}"
     rows = []
     try:
