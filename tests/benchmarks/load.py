@@ -143,7 +143,8 @@ def main() -> int:
     options = parser.parse_args()
 
     if not options.reuse:
-        molecule("create", "prepare", "converge")
+        # The scenario converges on the previous Open WebUI release; its side effect upgrades to the pinned one.
+        molecule("create", "prepare", "converge", "side_effect")
     tag = f"bench-load {time.strftime('%Y%m%d-%H%M%S')}"
     rows = []
     try:

@@ -153,15 +153,44 @@ def dump_database(database: str, target: Path) -> dict:
 
 def restore_database(database: str, dump: Path) -> None:
     """Refused while another session uses the database (Open WebUI replicas write there); then one transaction:
-    every object dropped and made again from the dump, so a failure leaves the database as it was."""
+    everything the database's owner owns is dropped and made again from the dump, so a failure leaves the database
+    as it was. Dropping by owner, not object by object as the dump lists them (pg_restore --clean), also empties a
+    schema that a newer release migrated: its constraints and tables may depend on each other in ways the older
+    dump does not know."""
     others = postgresql_query(
         database, f"select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()")
     if int(others or 0) > 0:
         raise BackupError(f"{others} session(s) use the database {database}: stop every Open WebUI replica "
                           "(docker stop on each Open WebUI host), then restore")
-    with dump.open("rb") as stream:
-        as_postgres(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error",
-                     "--dbname", database], stdin=stream)
+    owner, superuser = postgresql_query(
+        database, "select r.rolname, r.rolsuper from pg_database d join pg_roles r on r.oid = d.datdba "
+                  "where d.datname = current_database()").split("|")
+    if superuser == "t":
+        raise BackupError(f"the database {database} is owned by the superuser {owner}: a restore empties what the "
+                          "database's owner owns, which must be an ordinary role (as the postgresql role creates)")
+    quoted_owner = '"' + owner.replace('"', '""') + '"'
+    with dump.open("rb") as stream, tempfile.TemporaryFile() as errors:
+        script = subprocess.Popen(["pg_restore", "--file=-"], stdin=stream, stdout=subprocess.PIPE, stderr=errors)
+        session = subprocess.Popen(
+            ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            session.stdin.write(f"BEGIN;\nDROP OWNED BY {quoted_owner};\n".encode())
+            shutil.copyfileobj(script.stdout, session.stdin)
+            # Committed only once pg_restore has written the whole dump: a session that ends inside its
+            # transaction (a failed statement stops psql, a truncated dump stops pg_restore) is rolled back.
+            if script.wait() == 0:
+                session.stdin.write(b"COMMIT;\n")
+            session.stdin.close()
+        except BrokenPipeError:
+            pass
+        finally:
+            script.stdout.close()
+        restored = session.wait() == 0 and script.wait() == 0
+        if not restored:
+            errors.seek(0)
+            raise BackupError(f"restoring the database {database} failed, it is as it was: "
+                              f"{errors.read().decode(errors='replace').strip()[-2000:]}")
 
 
 def docker_inspect(kind: str, name: str) -> dict | None:
