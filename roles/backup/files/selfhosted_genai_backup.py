@@ -18,6 +18,7 @@ Each command prints one JSON object on stdout (what Ansible reads); progress and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -181,11 +182,12 @@ def restore_database(database: str, dump: Path) -> None:
             # transaction (a failed statement stops psql, a truncated dump stops pg_restore) is rolled back.
             if script.wait() == 0:
                 session.stdin.write(b"COMMIT;\n")
-            session.stdin.close()
         except BrokenPipeError:
-            pass
+            pass  # psql stopped at a failed statement: its message is in errors
         finally:
             script.stdout.close()
+            with contextlib.suppress(BrokenPipeError):
+                session.stdin.close()
         restored = session.wait() == 0 and script.wait() == 0
         if not restored:
             errors.seek(0)
