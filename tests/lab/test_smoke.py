@@ -177,40 +177,6 @@ def test_slim_open_webui_signs_up_admin_and_chats_through_ollama(lab: Lab, lab_n
     assert "Paris" in content, chat.json()
 
 
-def test_full_open_webui_embeds_a_document_on_the_cpu(lab: Lab, lab_network, start_container):
-    """The full image (torch without triton): a document is split, embedded by the local model and found again."""
-    ollama, _ollama_url = start_ollama(lab, lab_network, start_container)
-    url = start_open_webui(lab, "open_webui", lab_network, start_container, ollama.name)
-    headers = sign_up_admin(url)
-
-    embedding = requests.get(f"{url}/api/v1/retrieval/embedding", headers=headers, timeout=30).json()
-    assert embedding["RAG_EMBEDDING_ENGINE"] == "", embedding
-
-    fact = f"The lab's secret word is {secrets.token_hex(4)}."
-    upload = requests.post(
-        f"{url}/api/v1/files/",
-        params={"process": "true", "process_in_background": "false"},
-        headers=headers,
-        files={"file": ("facts.txt", f"{fact}\nThe capital of France is Paris.\n".encode(), "text/plain")},
-        timeout=300,
-    )
-    assert upload.status_code == 200, upload.text
-    file_id = upload.json()["id"]
-    status = requests.get(f"{url}/api/v1/files/{file_id}/process/status", headers=headers, timeout=30).json()
-    assert status == {"status": "completed"}, status
-
-    found = requests.post(
-        f"{url}/api/v1/retrieval/query/doc",
-        headers=headers,
-        json={"collection_name": f"file-{file_id}", "query": "What is the secret word?", "k": 1},
-        timeout=120,
-    )
-    assert found.status_code == 200, found.text
-    documents = found.json()["documents"][0]
-    record("open_webui_local_embedding_hit", documents)
-    assert any(fact in document for document in documents), documents
-
-
 def test_previous_open_webui_starts_and_reports_its_version(
     lab: Lab, docker_client, private_network, start_container
 ):

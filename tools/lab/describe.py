@@ -24,8 +24,9 @@ GGUF_WITHOUT_FILE_TYPE = "models/gemma3-270m-q4_k_m-no-file-type.gguf"
 # The same model dequantized to F16 by the Ollama image's llama-quantize: what ollama_model's quantize test imports
 # (Ollama quantizes only F16, BF16 and F32 models).
 GGUF_F16 = "models/gemma3-270m-f16.gguf"
-# The embedding model (LAB_EMBEDDING_MODEL) as llama.cpp's converter writes it, in F16.
-EMBEDDING_GGUF_FILE = "models/all-minilm-l6-v2-f16.gguf"
+# The embedding model (LAB_EMBEDDING_MODEL) as Ollama's own converter writes it (ollama create from the
+# safetensors), in F16.
+EMBEDDING_GGUF_FILE = "models/all-minilm-l6-v2-f16-ollama.gguf"
 # Pebble's HTTPS listener: a certificate for these names, issued by a lab CA kept under the cache (PEBBLE_DIR).
 # The signing key's file name in the lab's stand-in for NVIDIA's CUDA repository (NVIDIA's is 3bf863cc.pub).
 CUDA_KEY_FILE = "lab-signing-key.pub"
@@ -78,7 +79,6 @@ def images(versions: dict[str, str]) -> dict[str, str]:
         "ollama": f"genai-lab/ollama:{versions['OLLAMA_VERSION']}",
         # The release an Ollama upgrade test starts from.
         "ollama_previous": f"genai-lab/ollama:{versions['OLLAMA_PREVIOUS_VERSION']}",
-        "open_webui": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}",
         "open_webui_slim": f"genai-lab/open-webui:{versions['OPEN_WEBUI_VERSION']}-slim",
         # For upgrade tests: the previous release installed over the slim image (one layer more), and the slim image
         # with a command that keeps running but never answers /health (a failed upgrade, to roll back from).

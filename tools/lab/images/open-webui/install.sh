@@ -1,21 +1,25 @@
 #!/bin/sh
-# install.sh VERSION WHEELS: run by tools/lab/lab (build_open_webui_previous_image) in a container of the slim image,
-# with no network and the wheels mounted read-only; the container is then committed as one layer over the slim image.
-# Installs Open WebUI VERSION with its pinned dependencies into the image's venv, and leaves the image slim.
+# install.sh VERSION WHEELS [EXTRAS]: run by tools/lab/lab (install_open_webui) in a container with no network and
+# the wheels mounted read-only; the container is then committed as one layer. Installs Open WebUI VERSION (with
+# EXTRAS) and its pinned dependencies into the venv /app/venv, made first if the image has none: over the layout
+# image (Dockerfile) this makes the slim image, over the slim image the previous release. Either way the image
+# stays slim.
 set -eu
 version=$1
 wheels=$2
+requirement="open-webui${3:+[$3]}==$version"
 venv=/app/venv
+[ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
 plan=/tmp/open-webui-plan.json
 requirements=/tmp/open-webui-requirements.txt
 
 # What pip would change in this venv for open-webui==VERSION; the plan is installed, exactly those versions, less:
-# - torch, its nvidia-* libraries and triton (4.5 GB, to be removed again): the slim image has no torch, yet
-#   sentence-transformers still requires it;
+# - torch, its nvidia-* libraries and triton (PyPI's torch is the CUDA build: 4.5 GB installed): the slim image has
+#   no torch, yet sentence-transformers still requires it;
 # - opencv-python, the desktop build of OpenCV that rapidocr 3.9.2 asks for (3.10 asks for the headless one): it
 #   would overwrite the cv2 of opencv-python-headless, which Open WebUI pins itself, with one that cannot be
 #   imported without X11's libraries (libxcb), and add 190 MB.
-"$venv/bin/pip" install -q --dry-run --report "$plan" --no-index --find-links "$wheels" "open-webui==$version"
+"$venv/bin/pip" install -q --dry-run --report "$plan" --no-index --find-links "$wheels" "$requirement"
 "$venv/bin/python" - "$plan" >"$requirements" <<'PLAN'
 import json, re, sys
 for item in json.load(open(sys.argv[1]))["install"]:
