@@ -21,14 +21,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export GENAI_LAB_CACHE ?= /var/cache/genai-lab
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy lab lab-archives lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui bench-load deploy molecule-deploy molecule-gpu molecule-destroy clean
+.PHONY: help test setup venv deploy-venv galaxy-install-test collections collection-copy checks lab lab-archives lint sanity units integration lab-tests molecule molecule-upgrade browser bench bench-stack bench-backup bench-open-webui bench-load deploy molecule-deploy molecule-gpu molecule-destroy clean
 
 help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # Cheap checks first, so a lint error shows before the lab's first (long) build. Each stage is timed, against
 # the budget of a cold run (80 min with the cluster scenario) and a warm one (50 min).
-TEST_STAGES := venv collections lint galaxy-install-test sanity units lab integration lab-tests molecule
+TEST_STAGES := venv collections checks units lab integration lab-tests molecule
 # Ollama's compile (CPU-bound: 13 minutes cold on 2 cores for the pinned release, 7 for the previous one) starts at
 # once, beside the checks (single-threaded mostly); the lab stage waits for the pinned release only (tools/lab/lab
 # holds a lock per version while it compiles), and the previous one, which only the upgrade scenario runs, goes on
@@ -96,6 +96,11 @@ collection-copy: | $(COLLECTIONS)/.installed
 	# Molecule installs the project's collection into ~/.ansible/collections, and ansible-lint finds that copy
 	# before this one: a stale copy there hides modules added since.
 	rm -rf $(HOME)/.ansible/collections/ansible_collections/selfhosted/genai
+
+# ansible-lint and ansible-test sanity are single-threaded mostly: side by side on two cores, each one's output whole
+# when it ends.
+checks: ## lint, galaxy-install-test and sanity side by side
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint galaxy-install-test sanity
 
 lab: ## the offline lab: Docker engine, images, model mirror (tools/lab/lab up)
 	tools/lab/lab up

@@ -62,3 +62,18 @@ def test_restore_checks_a_cluster_backup_before_it_stops_any_replica(tmp_path):
     output = " ".join(run.stdout.split())
     assert "Nothing was stopped or restored: " in output, run.stdout
     assert "Stop every Open WebUI replica" not in output
+
+
+def test_open_webui_hosts_converge_together_unless_replicas_share_a_database(tmp_path):
+    """Each batch of a play prints its header: independent stacks are one batch; replicas of a database host are the
+    first one (it migrates the schema), then the others."""
+    play_header = "PLAY [A private ChatGPT]"
+    stacks = run_playbook(tmp_path, "site.yml", {"genai": {"chat-1": {}, "chat-2": {}}}, "--check", "--tags", "none")
+    assert stacks.returncode == 0, stacks.stdout
+    assert stacks.stdout.count(play_header) == 1, stacks.stdout
+    replicas = run_playbook(tmp_path, "site.yml", {
+        "genai": {"chat-1": {"genai_private_address": "10.0.0.11"}, "chat-2": {"genai_private_address": "10.0.0.12"}},
+        "genai_database": {"db-1": {"genai_private_address": "10.0.0.20"}},
+    }, "--check", "--tags", "none")
+    assert replicas.returncode == 0, replicas.stdout
+    assert replicas.stdout.count(play_header) == 2, replicas.stdout
