@@ -59,7 +59,3 @@ def test_the_layout_facts_are_set_whatever_the_tags():
 def test_open_webui_as_code_runs_what_it_needs():
     assert "open_webui_as_code" in ROLES["open_webui"]
     assert "open_webui_as_code" in ROLES["reverse_proxy"]
-
-
-def test_the_migrating_open_webui_host_goes_first_alone():
-    assert CHAT_PLAY["serial"] == [1, "100%"]
